@@ -1,4 +1,4 @@
-"""The clock is a parameter: production reads the system time, tests and the demo move it by hand."""
+"""The clock is a parameter: production reads the system time; tests and the demo move it."""
 
 from __future__ import annotations
 

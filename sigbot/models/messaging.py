@@ -55,7 +55,7 @@ class OutboxMessage(SQLModel, table=True):
     topic: str = Field(max_length=16)
     kind: str = Field(max_length=32)
     body: str
-    buttons: list[list[str]] | None = Field(default=None, sa_column=Column(JSONType))
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSONType))
     subject_type: str | None = Field(default=None, max_length=32)
     subject_id: int | None = None
     due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -102,7 +102,7 @@ class EscalationLevel(StrEnum):
 
 
 class Escalation(SQLModel, table=True):
-    """Something the coordinator must hear about, climbing to the backup and team lead if ignored."""
+    """Something the coordinator must hear about; climbs to backup and team lead if ignored."""
 
     __tablename__ = "escalation"
 

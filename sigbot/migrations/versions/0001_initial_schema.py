@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 02:20:32.717440
+Create Date: 2026-11-25 02:32:06.349719
 """
 
 from collections.abc import Sequence
@@ -247,7 +247,7 @@ def upgrade() -> None:
     sa.Column('topic', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('body', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('buttons', sa.JSON(), nullable=True),
+    sa.Column('params', sa.JSON(), nullable=True),
     sa.Column('subject_type', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('subject_id', sa.Integer(), nullable=True),
     sa.Column('due_at', sigbot.models.types.UTCDateTime(timezone=True), nullable=False),

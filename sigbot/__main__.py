@@ -1,0 +1,3 @@
+from sigbot.cli import main
+
+main()

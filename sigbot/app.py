@@ -1,0 +1,277 @@
+"""The one place that builds and starts everything: settings, database, channels, bot, HTTP
+server and scheduler, and stops them together. Nothing starts at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+import uvicorn
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder
+
+from handlers import telegram as telegram_handlers
+from handlers.services import Services
+from sigbot.channels.base import Channel
+from sigbot.channels.telegram import TelegramChannel
+from sigbot.channels.twilio_sms import TwilioSmsChannel
+from sigbot.clock import Clock, SystemClock
+from sigbot.db import Database, migrate
+from sigbot.dispatcher import Dispatcher, DispatchPolicy
+from sigbot.engine.escalation import TeamLead
+from sigbot.engine.planner import Planner
+from sigbot.http import HttpDeps, build_http_app
+from sigbot.i18n import Translator
+from sigbot.inbound import InboundHandler
+from sigbot.messages import MessageComposer
+from sigbot.messenger import Messenger
+from sigbot.ratelimit import RateLimiter
+from sigbot.settings import Settings
+from sigbot.twilio_status import StatusRecorder
+
+log = structlog.get_logger(__name__)
+
+PTBApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+@dataclass
+class Runtime:
+    """Everything ``sigbot run`` holds while it runs."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    messenger: Messenger
+    dispatcher: Dispatcher
+    inbound: InboundHandler
+    status: StatusRecorder
+    planner: Planner
+    channels: dict[str, Channel]
+    telegram: PTBApp | None = None
+    sms: TwilioSmsChannel | None = None
+    scheduler: AsyncIOScheduler | None = None
+    server: uvicorn.Server | None = None
+    server_task: asyncio.Task[None] | None = None
+    job_errors: dict[str, str] = field(default_factory=dict)
+    busy: int = 0
+
+    async def health(self) -> dict[str, Any]:
+        """Status of the database, the scheduler and each channel, for /healthz."""
+        out: dict[str, Any] = {}
+        try:
+            async with self.db.engine.connect() as conn:
+                from sqlalchemy import text
+
+                await conn.execute(text("SELECT 1"))
+            out["database"] = {"ok": True}
+        except Exception as exc:  # health must report, not raise
+            out["database"] = {"ok": False, "error": type(exc).__name__}
+        running = self.scheduler is not None and self.scheduler.running
+        out["scheduler"] = {"ok": running and not self.job_errors, "errors": self.job_errors}
+        out["channels"] = {
+            "telegram": {"enabled": self.telegram is not None, "ok": True},
+            "sms": {"enabled": self.sms is not None, "ok": True},
+        }
+        out["channels"]["ok"] = True
+        return out
+
+
+def build_telegram(settings: Settings) -> PTBApp:
+    """The python-telegram-bot Application, polling or (webhook mode) without an updater."""
+    assert settings.telegram_bot_token
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
+    )
+    if settings.telegram_mode == "webhook":
+        builder = builder.updater(None)
+    return builder.build()
+
+
+async def build_runtime(
+    settings: Settings, *, clock: Clock | None = None, db: Database | None = None
+) -> Runtime:
+    """Build (not start) every part from the settings."""
+    clock = clock or SystemClock()
+    db = db or Database.from_url(settings.database_url)
+    channels: dict[str, Channel] = {}
+    limiters: dict[str, RateLimiter] = {}
+    telegram_app = None
+    if settings.telegram_enabled:
+        telegram_app = build_telegram(settings)
+        channels["telegram"] = TelegramChannel(telegram_app.bot)
+        limiters["telegram"] = RateLimiter(settings.telegram_rate_per_second, per_address_gap=1.0)
+    sms = None
+    if settings.sms_enabled:
+        assert settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from
+        sms = TwilioSmsChannel(
+            account_sid=settings.twilio_account_sid,
+            auth_token=settings.twilio_auth_token,
+            sender=settings.twilio_from,
+            api_url=settings.twilio_api_url,
+            status_callback=settings.public_url.rstrip("/") + "/twilio/status",
+        )
+        channels["sms"] = sms
+        limiters["sms"] = RateLimiter(settings.sms_rate_per_second)
+    messenger = Messenger(MessageComposer(Translator()), frozenset(channels))
+    dispatcher = Dispatcher(
+        db=db,
+        channels=channels,
+        messenger=messenger,
+        clock=clock,
+        limiters=limiters,
+        policy=DispatchPolicy(max_attempts=settings.max_send_attempts),
+        worker_id=f"run-{uuid.uuid4().hex[:8]}",
+    )
+    inbound = InboundHandler(db=db, messenger=messenger, clock=clock)
+    planner = Planner(
+        db=db,
+        messenger=messenger,
+        clock=clock,
+        team_lead=TeamLead(settings.team_lead_telegram_chat_id),
+        coordinator_alerts_in_quiet_hours=settings.coordinator_alerts_in_quiet_hours,
+    )
+    runtime = Runtime(
+        settings=settings,
+        clock=clock,
+        db=db,
+        messenger=messenger,
+        dispatcher=dispatcher,
+        inbound=inbound,
+        status=StatusRecorder(db=db, clock=clock),
+        planner=planner,
+        channels=channels,
+        telegram=telegram_app,
+        sms=sms,
+    )
+    if telegram_app is not None:
+        telegram_handlers.install(
+            telegram_app, Services(db=db, clock=clock, messenger=messenger, inbound=inbound)
+        )
+    return runtime
+
+
+async def _guarded(runtime: Runtime, name: str, work: Any) -> None:
+    """Run a periodic job; an error is logged and shown in /healthz, never kills the loop."""
+    runtime.busy += 1
+    try:
+        await work()
+        runtime.job_errors.pop(name, None)
+    except Exception as exc:
+        runtime.job_errors[name] = type(exc).__name__
+        log.exception("job failed", job=name)
+    finally:
+        runtime.busy -= 1
+
+
+async def start(runtime: Runtime) -> None:
+    """Start in order: schema, Telegram, HTTP server, scheduler."""
+    settings = runtime.settings
+    await migrate(runtime.db)
+    if runtime.telegram is not None:
+        await runtime.telegram.initialize()
+        await runtime.telegram.start()
+        if settings.telegram_mode == "polling" and runtime.telegram.updater is not None:
+            await runtime.telegram.updater.start_polling(drop_pending_updates=False)
+    telegram_app = runtime.telegram
+
+    async def feed_update(data: dict[str, Any]) -> None:
+        assert telegram_app is not None
+        await telegram_app.update_queue.put(Update.de_json(data, telegram_app.bot))
+
+    deps = HttpDeps(
+        public_url=settings.public_url,
+        inbound=runtime.inbound,
+        status=runtime.status,
+        health=runtime.health,
+        twilio_auth_token=settings.twilio_auth_token,
+        telegram_secret=settings.telegram_webhook_secret,
+        telegram_update=feed_update if settings.telegram_mode == "webhook" else None,
+    )
+    config = uvicorn.Config(
+        build_http_app(deps),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+    )
+    runtime.server = uvicorn.Server(config)
+    runtime.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    runtime.server_task = asyncio.create_task(runtime.server.serve())
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    jobs = {
+        "dispatch": (runtime.dispatcher.drain, 1),
+        "plan": (runtime.planner.tick, 15),
+    }
+    for name, (work, seconds) in jobs.items():
+        scheduler.add_job(
+            _guarded,
+            "interval",
+            seconds=seconds,
+            args=[runtime, name, work],
+            id=name,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=30,
+        )
+    scheduler.start()
+    runtime.scheduler = scheduler
+    while not runtime.server.started and not runtime.server_task.done():
+        await asyncio.sleep(0.01)
+    if runtime.server_task.done():
+        runtime.server_task.result()
+    log.info(
+        "started",
+        telegram=runtime.telegram is not None,
+        sms=runtime.sms is not None,
+        port=settings.http_port,
+    )
+
+
+async def stop(runtime: Runtime) -> None:
+    """Stop taking new work, let in-flight sends finish, close everything."""
+    if runtime.scheduler is not None and runtime.scheduler.running:
+        runtime.scheduler.shutdown(wait=False)
+        # Let a running dispatch batch finish its current sends (bounded: 30 s).
+        for _ in range(600):
+            if runtime.busy == 0:
+                break
+            await asyncio.sleep(0.05)
+    if runtime.server is not None:
+        runtime.server.should_exit = True
+        if runtime.server_task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await runtime.server_task
+    if runtime.telegram is not None:
+        if runtime.telegram.updater is not None and runtime.telegram.updater.running:
+            await runtime.telegram.updater.stop()
+        if runtime.telegram.running:
+            await runtime.telegram.stop()
+        await runtime.telegram.shutdown()
+    if runtime.sms is not None:
+        await runtime.sms.close()
+    await runtime.db.dispose()
+    log.info("stopped")
+
+
+async def run_until_signal(settings: Settings) -> None:
+    """``sigbot run``: start, wait for SIGINT/SIGTERM, stop cleanly."""
+    runtime = await build_runtime(settings)
+    stop_event = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop_event.set)
+    await start(runtime)
+    try:
+        await stop_event.wait()
+    finally:
+        await stop(runtime)

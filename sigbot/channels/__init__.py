@@ -1,0 +1,1 @@
+"""Channels: one module per provider behind one small interface (``base.Channel``)."""

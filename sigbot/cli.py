@@ -1,0 +1,137 @@
+"""The ``sigbot`` command: init, import, journal, invite, run, demo."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from sigbot.clock import SystemClock
+from sigbot.db import Database, migrate
+from sigbot.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="sigbot",
+    help="Reminders, check-ins and escalation for SIG cases over Telegram and SMS.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        typer.echo(f"sigbot: configuration error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _run_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    async def _main() -> T:
+        db = Database.from_url(settings.database_url)
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(_main())
+
+
+@app.command()
+def init() -> None:
+    """Create the database schema, or upgrade it to the newest version. Safe to run twice."""
+    settings = _settings()
+    _run_db(settings, migrate)
+    typer.echo("database ready")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="plan file (YAML), see docs/plan-file.md")],
+) -> None:
+    """Create or update one case from a plan file. A bad file is refused whole (exit 2)."""
+    from sigbot.planfile.importer import import_plan
+    from sigbot.planfile.loader import PlanError, load_plan_file
+
+    settings = _settings()
+    try:
+        plan = load_plan_file(file, default_timezone=settings.timezone)
+    except PlanError as exc:
+        typer.echo(f"sigbot: plan file refused, nothing was written:\n{exc}", err=True)
+        raise typer.Exit(2) from None
+
+    async def _work(db: Database) -> str:
+        await migrate(db)
+        async with db.session() as session:
+            report = await import_plan(session=session, plan=plan, clock=SystemClock())
+            await session.commit()
+        if report.unchanged:
+            return f"{report.ref}: unchanged"
+        if report.created:
+            return f"{report.ref}: created" + (
+                f", action plan version {report.plan_version}" if report.plan_version else ""
+            )
+        return f"{report.ref}: updated: " + "; ".join(report.changes)
+
+    typer.echo(_run_db(settings, _work))
+
+
+@app.command()
+def journal(
+    ref: Annotated[str, typer.Argument(help="the case reference, e.g. ST-2026-014")],
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="text or json")
+    ] = OutputFormat.TEXT,
+) -> None:
+    """Show every event and message of one case, oldest first."""
+    from sigbot.journal import UnknownCase, find_case, format_json, format_text, read_journal
+
+    settings = _settings()
+
+    async def _work(db: Database) -> str | None:
+        await migrate(db)
+        async with db.session() as session:
+            try:
+                case = await find_case(session, ref)
+                lines = await read_journal(session, ref)
+            except UnknownCase:
+                return None
+        if format is OutputFormat.JSON:
+            return format_json(lines)
+        return format_text(lines, case.timezone)
+
+    out = _run_db(settings, _work)
+    if out is None:
+        typer.echo(f"sigbot: no case with reference {ref!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(out)
+
+
+@app.command()
+def schema() -> None:
+    """Print the plan file's JSON Schema."""
+    from sigbot.planfile.schema import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

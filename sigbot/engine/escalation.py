@@ -1,0 +1,239 @@
+"""Escalations: the coordinator hears at once when something slips or someone asks for help.
+
+An escalation is a row. Its alert goes to the coordinator with the context and three buttons
+(acknowledge, "I'll call", "call a meeting"). Unacknowledged after the case's ``ack_within`` it
+goes to the backup coordinator, and after that to the team lead named in the settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from sigbot.journal import record
+from sigbot.messenger import Messenger, coordinators
+from sigbot.models import (
+    Case,
+    Escalation,
+    EscalationLevel,
+    JournalEntry,
+    Member,
+)
+from sigbot.outbox import Route
+
+ACTIONS = {"ack": "acknowledged", "call": "will call", "meeting": "will call a meeting"}
+
+
+@dataclass(frozen=True)
+class TeamLead:
+    """Where the last step of an escalation goes (a Telegram chat from the settings)."""
+
+    telegram_chat_id: int | None
+    language: str = "sv"
+
+
+async def recent_events(session: AsyncSession, case_id: int, limit: int = 4) -> list[str]:
+    """The last few journal lines of a case, as context for the coordinator."""
+    rows = await session.exec(
+        select(JournalEntry)
+        .where(JournalEntry.case_id == case_id, col(JournalEntry.kind).not_like("message.%"))
+        .order_by(col(JournalEntry.at).desc(), col(JournalEntry.id).desc())
+        .limit(limit)
+    )
+    return [r.summary for r in reversed(list(rows))]
+
+
+async def escalate(
+    session: AsyncSession,
+    messenger: Messenger,
+    *,
+    case: Case,
+    member: Member | None,
+    reason: str,
+    what: str,
+    answer: str | None,
+    now: datetime,
+    subject: tuple[str, int] | None = None,
+    dedupe_key: str | None = None,
+) -> Escalation | None:
+    """Open an escalation and alert the coordinator; None if this one is already open."""
+    assert case.id is not None
+    key = dedupe_key or f"{reason}|{subject}|{member.id if member else None}|{now.isoformat()}"
+    existing = (
+        await session.exec(
+            select(Escalation).where(
+                Escalation.case_id == case.id,
+                Escalation.reason == reason,
+                Escalation.subject_type == (subject[0] if subject else None),
+                Escalation.subject_id == (subject[1] if subject else None),
+                Escalation.member_id == (member.id if member else None),
+            )
+        )
+    ).all()
+    if any(e.detail.get("key") == key for e in existing):
+        return None
+    events = await recent_events(session, case.id)
+    escalation = Escalation(
+        case_id=case.id,
+        member_id=member.id if member else None,
+        subject_type=subject[0] if subject else None,
+        subject_id=subject[1] if subject else None,
+        reason=reason,
+        detail={
+            "key": key,
+            "who": member.name if member else None,
+            "what": what,
+            "answer": answer,
+            "events": events,
+        },
+        level=EscalationLevel.COORDINATOR,
+        created_at=now,
+        escalate_after=now + timedelta(seconds=case.ack_within_s),
+    )
+    session.add(escalation)
+    await session.flush()
+    record(
+        session,
+        case_id=case.id,
+        at=now,
+        kind="escalation.opened",
+        member_key=member.key if member else None,
+        summary=f"escalated to the coordinator: {what}"
+        + (f" (answer: {answer})" if answer else ""),
+        data={"escalation_id": escalation.id, "reason": reason},
+    )
+    await _alert(session, messenger, case, escalation, [case.coordinator_key], now)
+    return escalation
+
+
+def _params(case: Case, escalation: Escalation) -> dict[str, Any]:
+    d = escalation.detail
+    return {
+        "case": case.ref,
+        "who": d.get("who") or "-",
+        "what": d.get("what") or "-",
+        "answer": d.get("answer") or "-",
+        "events": "\n".join(f"• {e}" for e in d.get("events", [])) or "-",
+        "escalation_id": escalation.id,
+    }
+
+
+async def _alert(
+    session: AsyncSession,
+    messenger: Messenger,
+    case: Case,
+    escalation: Escalation,
+    keys: list[str | None],
+    now: datetime,
+) -> int:
+    assert escalation.id is not None
+    sent = 0
+    for coordinator in await coordinators(session, case, keys):
+        new = await messenger.to_member(
+            session,
+            case=case,
+            member=coordinator,
+            kind="escalation",
+            topic="escalations",
+            params=_params(case, escalation),
+            key=f"escalation|{escalation.id}|{escalation.level}|{coordinator.key}",
+            due_at=now,
+            now=now,
+            subject=("escalation", escalation.id),
+        )
+        sent += new is not None
+    return sent
+
+
+async def acknowledge(
+    session: AsyncSession,
+    *,
+    escalation_id: int,
+    by: Member,
+    action: str,
+    now: datetime,
+) -> Escalation | None:
+    """Record the coordinator's answer to an alert; None if unknown or not theirs to answer."""
+    escalation = await session.get(Escalation, escalation_id)
+    if escalation is None or escalation.case_id != by.case_id:
+        return None
+    if escalation.acknowledged_at is not None:
+        return escalation
+    escalation.acknowledged_at = now
+    escalation.acknowledged_by = by.key
+    escalation.action = action
+    escalation.escalate_after = None
+    session.add(escalation)
+    record(
+        session,
+        case_id=escalation.case_id,
+        at=now,
+        kind="escalation.acknowledged",
+        member_key=by.key,
+        summary=f"{by.name} {ACTIONS.get(action, action)}: {escalation.detail.get('what')}",
+        data={"escalation_id": escalation.id, "action": action},
+    )
+    return escalation
+
+
+async def climb_unacknowledged(
+    session: AsyncSession, messenger: Messenger, *, now: datetime, team_lead: TeamLead
+) -> int:
+    """Move alerts nobody acknowledged in time one step up: backup, then team lead."""
+    due = list(
+        await session.exec(
+            select(Escalation).where(
+                col(Escalation.acknowledged_at).is_(None),
+                col(Escalation.escalate_after).is_not(None),
+                col(Escalation.escalate_after) <= now,
+            )
+        )
+    )
+    moved = 0
+    for escalation in due:
+        case = await session.get(Case, escalation.case_id)
+        assert case is not None and escalation.id is not None
+        if escalation.level == EscalationLevel.COORDINATOR and case.backup_key:
+            escalation.level = EscalationLevel.BACKUP
+            escalation.escalate_after = now + timedelta(seconds=case.ack_within_s)
+            await _alert(session, messenger, case, escalation, [case.backup_key], now)
+            target = f"backup {case.backup_key}"
+        elif escalation.level in (EscalationLevel.COORDINATOR, EscalationLevel.BACKUP):
+            escalation.level = EscalationLevel.TEAM_LEAD
+            escalation.escalate_after = None
+            target = "team lead"
+            if team_lead.telegram_chat_id is not None:
+                await messenger.to_address(
+                    session,
+                    route=Route("telegram", str(team_lead.telegram_chat_id)),
+                    language=team_lead.language,
+                    kind="escalation_team_lead",
+                    params=_params(case, escalation),
+                    key=f"escalation|{escalation.id}|team_lead",
+                    now=now,
+                    case_id=case.id,
+                )
+            else:
+                target = "team lead (none configured: SIGBOT_TEAM_LEAD_CHAT_ID)"
+        else:
+            escalation.escalate_after = None
+            continue
+        session.add(escalation)
+        record(
+            session,
+            case_id=case.id,
+            at=now,
+            kind="escalation.raised",
+            summary=f"not acknowledged in time, sent to {target}: {escalation.detail.get('what')}",
+            data={"escalation_id": escalation.id, "level": escalation.level},
+        )
+        moved += 1
+    return moved
+
+
+def is_open(escalation: Escalation) -> bool:
+    return escalation.acknowledged_at is None

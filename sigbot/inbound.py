@@ -1,0 +1,320 @@
+"""Everything people send us: SMS replies, Telegram messages and button presses.
+
+Each message is stored first (nothing is lost, even what we cannot understand), matched to the
+person and to the reminder or check-in it answers, then acted on. Senders we do not know get a
+short neutral answer that says nothing about any case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import structlog
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from sigbot.clock import Clock
+from sigbot.db import Database
+from sigbot.dispatcher import mark_address
+from sigbot.engine.answers import apply_answer
+from sigbot.engine.escalation import escalate
+from sigbot.journal import record
+from sigbot.messenger import Messenger
+from sigbot.models import (
+    Case,
+    CaseStatus,
+    ChannelKind,
+    InboundMessage,
+    Member,
+    OutboxMessage,
+    OutboxState,
+)
+from sigbot.outbox import Route
+from sigbot.replies import ReplyKind, parse_reply
+
+log = structlog.get_logger(__name__)
+
+ANSWER_WINDOW = timedelta(days=7)
+ANSWERABLE = (ReplyKind.YES, ReplyKind.HELP, ReplyKind.NO)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message as a provider handed it to us."""
+
+    channel: str
+    address: str
+    text: str
+    provider_id: str | None = None
+    callback: tuple[ReplyKind, int] | None = None
+
+
+@dataclass
+class InboundResult:
+    """What became of a message, for the webhook/handler to answer and for tests to check."""
+
+    kind: ReplyKind
+    duplicate: bool = False
+    unknown_sender: bool = False
+    inbound_id: int | None = None
+    prompt_id: int | None = None
+    member_keys: list[str] = field(default_factory=list)
+
+
+class InboundHandler:
+    """Stores, matches and acts on incoming messages."""
+
+    def __init__(self, *, db: Database, messenger: Messenger, clock: Clock) -> None:
+        self.db = db
+        self.messenger = messenger
+        self.clock = clock
+
+    async def handle(self, incoming: Incoming) -> InboundResult:
+        """Process one incoming message in one transaction."""
+        async with self.db.session() as session:
+            result = await self._handle(session, incoming)
+            await session.commit()
+        log.info(
+            "inbound",
+            channel=incoming.channel,
+            kind=result.kind,
+            known=not result.unknown_sender,
+            duplicate=result.duplicate,
+        )
+        return result
+
+    async def _handle(self, session: AsyncSession, incoming: Incoming) -> InboundResult:
+        now = self.clock.now()
+        kind = incoming.callback[0] if incoming.callback else parse_reply(incoming.text)
+        if incoming.provider_id is not None:
+            seen = await session.exec(
+                select(InboundMessage.id).where(InboundMessage.provider_id == incoming.provider_id)
+            )
+            if seen.first() is not None:
+                return InboundResult(kind=kind, duplicate=True)
+        members = await self._members(session, incoming)
+        if not members:
+            return await self._unknown(session, incoming, kind, now)
+        result = InboundResult(kind=kind, member_keys=[m.key for m in members])
+        if incoming.channel == ChannelKind.SMS and kind in (ReplyKind.STOP, ReplyKind.START):
+            await self._opt(session, incoming, members, kind, now, result)
+            return result
+        prompt = await self._prompt(session, incoming, members, now)
+        member = next((m for m in members if prompt and m.id == prompt.member_id), members[0])
+        case = await session.get(Case, member.case_id)
+        assert case is not None
+        row = InboundMessage(
+            channel=incoming.channel,
+            address=incoming.address,
+            provider_id=incoming.provider_id,
+            case_id=case.id,
+            member_id=member.id,
+            body=incoming.text,
+            reply_kind=kind,
+            in_reply_to=prompt.id if prompt else None,
+            received_at=now,
+        )
+        session.add(row)
+        await session.flush()
+        result.inbound_id = row.id
+        result.prompt_id = prompt.id if prompt else None
+        shown = incoming.text if not incoming.callback else f"[button: {kind}]"
+        record(
+            session,
+            case_id=case.id,
+            at=now,
+            kind="reply.received",
+            member_key=member.key,
+            summary=f"{member.name} wrote via {incoming.channel}: {shown} → {kind}",
+            data={"inbound_id": row.id, "reply": kind, "in_reply_to": row.in_reply_to},
+        )
+        if prompt is not None and kind in ANSWERABLE:
+            await apply_answer(
+                session, self.messenger, prompt=prompt, member=member, case=case, kind=kind, now=now
+            )
+            await self._ack(session, case, member, f"ack_{kind.value.lower()}", row, now)
+            return result
+        if kind is ReplyKind.HELP:
+            await escalate(
+                session,
+                self.messenger,
+                case=case,
+                member=member,
+                reason="help",
+                what="asked for help",
+                answer=incoming.text,
+                now=now,
+                dedupe_key=f"help|inbound|{row.id}",
+            )
+            await self._ack(session, case, member, "ack_help", row, now)
+            return result
+        # Free text, or an answer with nothing open to answer: the coordinator reads it.
+        await self.messenger.to_coordinators(
+            session,
+            case=case,
+            kind="reply_attention",
+            params={"who": member.name, "text": incoming.text, "case": case.ref},
+            key=f"reply-attention|{row.id}",
+            now=now,
+        )
+        await self._ack(session, case, member, "ack_unknown", row, now)
+        return result
+
+    async def _members(self, session: AsyncSession, incoming: Incoming) -> list[Member]:
+        """Active members reachable at this address, in cases that are not closed."""
+        query = (
+            select(Member)
+            .join(Case, col(Case.id) == col(Member.case_id))
+            .where(col(Member.active), Case.status != CaseStatus.CLOSED)
+        )
+        if incoming.channel == ChannelKind.SMS:
+            query = query.where(Member.phone == incoming.address)
+        else:
+            try:
+                chat = int(incoming.address)
+            except ValueError:
+                return []
+            query = query.where(Member.telegram_chat_id == chat)
+        return list(await session.exec(query.order_by(col(Member.id))))
+
+    async def _prompt(
+        self, session: AsyncSession, incoming: Incoming, members: list[Member], now: datetime
+    ) -> OutboxMessage | None:
+        """The reminder or check-in this message answers: the button's, or the latest open one."""
+        ids = [m.id for m in members]
+        if incoming.callback is not None:
+            prompt = await session.get(OutboxMessage, incoming.callback[1])
+            if prompt is None or prompt.member_id not in ids or prompt.answered_at is not None:
+                return None
+            return prompt
+        rows = await session.exec(
+            select(OutboxMessage)
+            .where(
+                col(OutboxMessage.member_id).in_(ids),
+                col(OutboxMessage.expects_reply),
+                col(OutboxMessage.answered_at).is_(None),
+                col(OutboxMessage.state).in_([OutboxState.SENT, OutboxState.DELIVERED]),
+                col(OutboxMessage.sent_at) >= now - ANSWER_WINDOW,
+            )
+            .order_by(col(OutboxMessage.sent_at).desc(), col(OutboxMessage.id).desc())
+        )
+        return rows.first()
+
+    async def _ack(
+        self,
+        session: AsyncSession,
+        case: Case,
+        member: Member,
+        kind: str,
+        row: InboundMessage,
+        now: datetime,
+    ) -> None:
+        coordinator = next(
+            (
+                m
+                for m in await session.exec(
+                    select(Member).where(
+                        Member.case_id == case.id, Member.key == case.coordinator_key
+                    )
+                )
+            ),
+            None,
+        )
+        await self.messenger.to_member(
+            session,
+            case=case,
+            member=member,
+            kind=kind,
+            topic="reminders",
+            params={"coordinator": coordinator.name if coordinator else ""},
+            key=f"ack|{row.id}",
+            due_at=now,
+            now=now,
+            exclude=frozenset(
+                r
+                for r in (
+                    Route("sms", member.phone or ""),
+                    Route("telegram", str(member.telegram_chat_id)),
+                )
+                if r.channel != row.channel
+            ),
+        )
+
+    async def _unknown(
+        self, session: AsyncSession, incoming: Incoming, kind: ReplyKind, now: datetime
+    ) -> InboundResult:
+        row = InboundMessage(
+            channel=incoming.channel,
+            address=incoming.address,
+            provider_id=incoming.provider_id,
+            body=incoming.text,
+            reply_kind=kind,
+            received_at=now,
+        )
+        session.add(row)
+        await session.flush()
+        if kind not in (ReplyKind.STOP, ReplyKind.START):
+            # At most one neutral answer a day per address, so two bots cannot loop.
+            await self.messenger.to_address(
+                session,
+                route=Route(incoming.channel, incoming.address),
+                language="sv",
+                kind="unknown_sender",
+                params={},
+                key=f"unknown-sender|{incoming.channel}|{incoming.address}|{now.date()}",
+                now=now,
+            )
+        return InboundResult(kind=kind, unknown_sender=True, inbound_id=row.id)
+
+    async def _opt(
+        self,
+        session: AsyncSession,
+        incoming: Incoming,
+        members: list[Member],
+        kind: ReplyKind,
+        now: datetime,
+        result: InboundResult,
+    ) -> None:
+        stop = kind is ReplyKind.STOP
+        await mark_address(
+            session,
+            channel=ChannelKind.SMS,
+            address=incoming.address,
+            unusable=stop,
+            reason="opted_out" if stop else None,
+            now=now,
+        )
+        for member in members:
+            case = await session.get(Case, member.case_id)
+            assert case is not None
+            row = InboundMessage(
+                channel=incoming.channel,
+                address=incoming.address,
+                provider_id=incoming.provider_id if member is members[0] else None,
+                case_id=case.id,
+                member_id=member.id,
+                body=incoming.text,
+                reply_kind=kind,
+                received_at=now,
+            )
+            session.add(row)
+            await session.flush()
+            result.inbound_id = result.inbound_id or row.id
+            record(
+                session,
+                case_id=case.id,
+                at=now,
+                kind="sms.opted_out" if stop else "sms.opted_in",
+                member_key=member.key,
+                summary=f"{member.name} {'stopped' if stop else 'restarted'} SMS ({incoming.text})",
+                data={"inbound_id": row.id},
+            )
+            await self.messenger.to_coordinators(
+                session,
+                case=case,
+                kind="opted_out" if stop else "opted_in",
+                params={"who": member.name, "case": case.ref},
+                key=f"opt|{row.id}",
+                now=now,
+            )

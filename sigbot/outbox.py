@@ -1,0 +1,147 @@
+"""The outbox: every outgoing message is a row first, then a send.
+
+Rows are written with an idempotency key (``INSERT ... ON CONFLICT DO NOTHING``), so planning the
+same reminder twice, re-importing a plan, or two processes racing never queue it twice. The
+dispatcher claims due rows with a lease: on PostgreSQL with ``FOR UPDATE SKIP LOCKED`` so several
+processes share the work without sending a row twice; on SQLite one dispatcher runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from sigbot.models import ChannelKind, ContactAddress, Member, OutboxMessage, OutboxState
+
+
+@dataclass(frozen=True)
+class Route:
+    """A channel and an address on it."""
+
+    channel: str
+    address: str
+
+
+async def unusable_addresses(session: AsyncSession, routes: list[Route]) -> set[Route]:
+    """Which of ``routes`` are known to be unusable (opted out, blocked, invalid)."""
+    if not routes:
+        return set()
+    rows = await session.exec(
+        select(ContactAddress).where(
+            col(ContactAddress.unusable),
+            col(ContactAddress.address).in_([r.address for r in routes]),
+        )
+    )
+    bad = {Route(r.channel, r.address) for r in rows}
+    return {r for r in routes if r in bad}
+
+
+def member_routes(member: Member) -> list[Route]:
+    """The member's ways to be reached, preferred channel first."""
+    routes = []
+    if member.telegram_chat_id is not None:
+        routes.append(Route(ChannelKind.TELEGRAM, str(member.telegram_chat_id)))
+    if member.phone:
+        routes.append(Route(ChannelKind.SMS, member.phone))
+    if member.channel == ChannelKind.SMS:
+        routes.sort(key=lambda r: r.channel != ChannelKind.SMS)
+    return routes
+
+
+async def choose_route(
+    session: AsyncSession,
+    member: Member,
+    *,
+    enabled: frozenset[str],
+    exclude: frozenset[Route] = frozenset(),
+) -> Route | None:
+    """The first usable route to ``member`` on an enabled channel, or None."""
+    candidates = [r for r in member_routes(member) if r.channel in enabled and r not in exclude]
+    bad = await unusable_addresses(session, candidates)
+    return next((r for r in candidates if r not in bad), None)
+
+
+async def insert_once(session: AsyncSession, message: OutboxMessage) -> int | None:
+    """Insert ``message`` unless its idempotency key exists; return the new id or None."""
+    values = {
+        c.name: getattr(message, c.name)
+        for c in OutboxMessage.__table__.columns  # type: ignore[attr-defined]
+        if c.name != "id"
+    }
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert_fn: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert_fn(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(table.c.id)
+    )
+    result = await session.execute(stmt)
+    row = result.first()
+    return int(row[0]) if row is not None else None
+
+
+_CLAIM_SQL = """
+UPDATE outbox_message
+SET state = 'claimed', lease_until = :lease_until, claimed_by = :worker,
+    attempts = attempts + 1
+WHERE id IN (
+    SELECT id FROM outbox_message
+    WHERE (state = 'pending' AND due_at <= :now)
+       OR (state = 'claimed' AND lease_until < :now)
+    ORDER BY due_at, id
+    LIMIT :limit
+    {lock}
+)
+RETURNING id
+"""
+
+
+async def claim_due(
+    session: AsyncSession, *, now: datetime, worker: str, lease: timedelta, limit: int
+) -> list[int]:
+    """Claim up to ``limit`` due rows (and rows whose lease ran out) for ``worker``.
+
+    The caller commits. A crashed worker's claims come back after ``lease``; only the message
+    that was in flight at the crash can then be sent twice.
+    """
+    from sigbot.models.types import UTCDateTime
+
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    lock = "FOR UPDATE SKIP LOCKED" if dialect == "postgresql" else ""
+    stmt = text(_CLAIM_SQL.format(lock=lock)).bindparams(
+        bindparam("lease_until", type_=UTCDateTime()),
+        bindparam("now", type_=UTCDateTime()),
+    )
+    result = await session.execute(
+        stmt, {"lease_until": now + lease, "worker": worker, "now": now, "limit": limit}
+    )
+    return sorted(int(r[0]) for r in result.all())
+
+
+async def cancel_pending(
+    session: AsyncSession,
+    *,
+    where: Any,
+    reason: str,
+) -> list[OutboxMessage]:
+    """Cancel pending rows matching ``where``; returns them so the caller can journal each."""
+    rows = list(
+        await session.exec(
+            select(OutboxMessage).where(OutboxMessage.state == OutboxState.PENDING, where)
+        )
+    )
+    if rows:
+        await session.execute(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id).in_([r.id for r in rows]))
+            .values(state=OutboxState.CANCELLED, last_error=reason)
+        )
+    return rows
