@@ -129,6 +129,35 @@ def schema() -> None:
     typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 
 
+@app.command()
+def demo(
+    days: Annotated[int, typer.Option(help="how many days to play", min=1, max=60)] = 28,
+) -> None:
+    """Play about four weeks of an example case on a simulated clock: no tokens, no network."""
+    from sigbot.demo import run_demo
+    from sigbot.i18n import Translator
+
+    counts = asyncio.run(run_demo(catalog=Translator(), days=days))
+    if counts["sent"] == 0:
+        raise typer.Exit(1)
+
+
+@app.command()
+def run() -> None:
+    """Run the service: Telegram bot, HTTP server (webhooks, /healthz) and scheduler."""
+    from sigbot.app import run_until_signal
+    from sigbot.logs import configure_logging
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    if not (settings.telegram_enabled or settings.sms_enabled):
+        typer.echo(
+            "sigbot: warning: neither TELEGRAM_BOT_TOKEN nor TWILIO_* is set; nothing can be sent",
+            err=True,
+        )
+    asyncio.run(run_until_signal(settings))
+
+
 def main() -> None:
     """Console entry point."""
     try:

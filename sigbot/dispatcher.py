@@ -119,7 +119,9 @@ class Dispatcher:
         limiter = self.limiters.get(row.channel)
         if limiter is not None:
             await limiter.acquire(row.address)
-        buttons = self.messenger.composer.buttons(row.kind, row.channel, row.language, outbox_id)
+        buttons = self.messenger.composer.buttons(
+            row.kind, row.channel, row.language, outbox_id, dict(row.params or {})
+        )
         error: SendError | None = None
         try:
             result = await channel.send(Outgoing(row.address, row.body, buttons))

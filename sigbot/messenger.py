@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sigbot.channels.base import Button
 from sigbot.consent import may_receive_now
 from sigbot.journal import record
-from sigbot.models import Case, Member, OutboxMessage, Role
+from sigbot.models import Case, Member, OutboxMessage, OutboxState, Role
 from sigbot.outbox import Route, choose_route, insert_once
 
 
@@ -29,7 +29,7 @@ class Composer(Protocol):
         ...
 
     def buttons(
-        self, kind: str, channel: str, language: str, outbox_id: int
+        self, kind: str, channel: str, language: str, outbox_id: int, params: dict[str, Any]
     ) -> tuple[tuple[Button, ...], ...]:
         """Answer buttons (Telegram) for a message; empty when it asks nothing."""
         ...
@@ -73,6 +73,8 @@ class Messenger:
         if await self._exists(session, key):
             return None
         if not await may_receive_now(session, case, member, topic, now):
+            # A cancelled row remembers the decision, so it is journaled once, not every pass.
+            await self._remember(session, key, case, member, kind, topic, now, "no consent")
             record(
                 session,
                 case_id=case.id,
@@ -85,6 +87,7 @@ class Messenger:
             return None
         route = await choose_route(session, member, enabled=self.enabled, exclude=exclude)
         if route is None:
+            await self._remember(session, key, case, member, kind, topic, now, "no channel")
             record(
                 session,
                 case_id=case.id,
@@ -183,6 +186,36 @@ class Messenger:
             created_at=now,
         )
         return await insert_once(session, row)
+
+    @staticmethod
+    async def _remember(
+        session: AsyncSession,
+        key: str,
+        case: Case,
+        member: Member,
+        kind: str,
+        topic: str,
+        now: datetime,
+        reason: str,
+    ) -> None:
+        await insert_once(
+            session,
+            OutboxMessage(
+                idempotency_key=key,
+                case_id=case.id,
+                member_id=member.id,
+                channel="none",
+                address="",
+                language=member.language,
+                topic=topic,
+                kind=kind,
+                body="",
+                due_at=now,
+                state=OutboxState.CANCELLED,
+                last_error=reason,
+                created_at=now,
+            ),
+        )
 
     @staticmethod
     async def _exists(session: AsyncSession, key: str) -> bool:

@@ -84,6 +84,7 @@ class _Ctx:
     members: dict[int, Member]
     consents: list[Consent]
     stats: TickStats
+    keys: set[str] = field(default_factory=set)
 
     def by_key(self, key: str | None) -> Member | None:
         return next((m for m in self.members.values() if m.key == key), None)
@@ -163,6 +164,12 @@ class Planner:
             members=members,
             consents=await load_consents(session, case.id),
             stats=stats,
+            # Every key this case ever queued: one query instead of one per planned message.
+            keys=set(
+                await session.exec(
+                    select(OutboxMessage.idempotency_key).where(OutboxMessage.case_id == case.id)
+                )
+            ),
         )
         if not await self._life_cycle(ctx):
             return
@@ -205,11 +212,13 @@ class Planner:
         not_after: datetime | None = None,
         subject: tuple[str, int] | None = None,
         reply: bool = False,
+        chase: bool = True,
         exclude: frozenset[Route] = frozenset(),
     ) -> int | None:
         """Queue one message unless it exists, is too late, or falls in quiet hours too late."""
-        if await self.messenger._exists(ctx.session, key):
+        if key in ctx.keys:
             return None
+        ctx.keys.add(key)
         due = self._quiet(ctx, member, at, event)
         if due is None:
             record(
@@ -239,7 +248,8 @@ class Planner:
             return None
         if due < ctx.now - LATE_GRACE:
             return None
-        reply_by = due + timedelta(seconds=ctx.case.no_reply_after_s) if reply else None
+        # Only reminders and check-ins are chased: no answer by reply_by counts as missed.
+        reply_by = due + timedelta(seconds=ctx.case.no_reply_after_s) if reply and chase else None
         if reply_by is not None and event is not None:
             reply_by = min(reply_by, event)
         new = await self.messenger.to_member(
@@ -580,6 +590,7 @@ class Planner:
                     not_after=meeting.starts_at,
                     subject=("meeting", meeting.id),
                     reply=True,
+                    chase=False,
                 )
                 if member.role not in FAMILY:
                     continue
@@ -602,6 +613,22 @@ class Planner:
                         subject=("meeting", meeting.id),
                         reply=True,
                     )
+
+    async def _already_answered(self, ctx: _Ctx, prompt: OutboxMessage, member: Member) -> bool:
+        if prompt.subject_type == "appointment" and prompt.subject_id is not None:
+            appointment = await ctx.session.get(Appointment, prompt.subject_id)
+            return appointment is not None and appointment.answer != "pending"
+        if prompt.subject_type == "meeting" and prompt.subject_id is not None:
+            invitation = (
+                await ctx.session.exec(
+                    select(MeetingInvitation).where(
+                        MeetingInvitation.meeting_id == prompt.subject_id,
+                        MeetingInvitation.member_id == member.id,
+                    )
+                )
+            ).first()
+            return invitation is not None and invitation.answer != "pending"
+        return False
 
     async def _meeting_cadence(self, ctx: _Ctx) -> None:
         """Network meetings at least every four weeks: tell the coordinator when none is planned."""
@@ -698,6 +725,25 @@ class Planner:
                 continue
             assert commitment.id is not None
             rule = parse_check_in(commitment.check_in)
+            if commitment.next_check_in_at is None and commitment.last_check_in_at is not None:
+                last_key = f"checkin|{commitment.id}|{int(commitment.last_check_in_at.timestamp())}"
+                last_prompt = (
+                    await ctx.session.exec(
+                        select(OutboxMessage).where(OutboxMessage.idempotency_key == last_key)
+                    )
+                ).first()
+                if (
+                    last_prompt is not None
+                    and last_prompt.answered_at is None
+                    and last_prompt.state
+                    in (
+                        OutboxState.PENDING,
+                        OutboxState.CLAIMED,
+                        OutboxState.SENT,
+                        OutboxState.DELIVERED,
+                    )
+                ):
+                    continue  # the adaptive interval depends on this answer: wait for it
             if commitment.next_check_in_at is None:
                 commitment.next_check_in_at = next_check_in(
                     rule,
@@ -789,6 +835,8 @@ class Planner:
             member = ctx.members.get(prompt.member_id or -1)
             if member is None or prompt.subject_id is None:
                 continue
+            if await self._already_answered(ctx, prompt, member):
+                continue  # they said yes (or no) to an earlier reminder of the same thing
             what = str(prompt.params.get("what_when") or prompt.params.get("text") or prompt.kind)
             reason = "no_reply"
             if prompt.subject_type == "commitment":
