@@ -122,6 +122,57 @@ def journal(
 
 
 @app.command()
+def invite(
+    ref: Annotated[str, typer.Argument(help="the case reference")],
+    member: Annotated[str, typer.Argument(help="the member key in the plan file")],
+) -> None:
+    """Print a one-time Telegram link (valid 7 days) that ties a chat to MEMBER of case REF."""
+    from sigbot.invites import UnknownMember, create_invite, deep_link
+    from sigbot.journal import UnknownCase
+
+    settings = _settings()
+    if not settings.telegram_enabled:
+        typer.echo("sigbot: TELEGRAM_BOT_TOKEN is not set; invitations need the bot", err=True)
+        raise typer.Exit(2)
+
+    async def _work(db: Database) -> str:
+        username = await _bot_username(settings)
+        await migrate(db)
+        async with db.session() as session:
+            try:
+                found, code = await create_invite(
+                    session, ref=ref, member_key=member, now=SystemClock().now()
+                )
+            except UnknownCase:
+                return f"!no case with reference {ref!r}"
+            except UnknownMember:
+                return f"!case {ref} has no active member {member!r}"
+            await session.commit()
+        return f"Link for {found.name} (valid 7 days, works once):\n{deep_link(username, code)}"
+
+    out = _run_db(settings, _work)
+    if out.startswith("!"):
+        typer.echo(f"sigbot: {out[1:]}", err=True)
+        raise typer.Exit(1)
+    typer.echo(out)
+
+
+async def _bot_username(settings: Settings) -> str:
+    """The bot's username from getMe (SIGBOT_BOT_USERNAME skips the call)."""
+    import os
+
+    from telegram import Bot
+
+    configured = os.environ.get("SIGBOT_BOT_USERNAME")
+    if configured:
+        return configured
+    assert settings.telegram_bot_token
+    async with Bot(settings.telegram_bot_token, base_url=settings.telegram_api_url) as bot:
+        me = await bot.get_me()
+    return str(me.username)
+
+
+@app.command()
 def schema() -> None:
     """Print the plan file's JSON Schema."""
     from sigbot.planfile.schema import json_schema
@@ -160,6 +211,10 @@ def run() -> None:
 
 def main() -> None:
     """Console entry point."""
+    import os
+
+    # python-telegram-bot 22: opt in to timedelta retry_after (the int form is deprecated).
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     try:
         app()
     except KeyboardInterrupt:

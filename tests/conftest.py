@@ -24,6 +24,8 @@ from sigbot.db import Database, migrate
 
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 os.environ["no_proxy"] = os.environ["NO_PROXY"]
+# python-telegram-bot 22 warns about int retry_after unless opted in to timedelta.
+os.environ["PTB_TIMEDELTA"] = "true"
 
 PG_ADMIN_URL = os.environ.get(
     "SIGBOT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
