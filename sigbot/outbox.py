@@ -83,7 +83,7 @@ async def insert_once(session: AsyncSession, message: OutboxMessage) -> int | No
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
         .returning(table.c.id)
     )
-    result = await session.execute(stmt)
+    result = await (await session.connection()).execute(stmt)
     row = result.first()
     return int(row[0]) if row is not None else None
 
@@ -120,7 +120,7 @@ async def claim_due(
         bindparam("lease_until", type_=UTCDateTime()),
         bindparam("now", type_=UTCDateTime()),
     )
-    result = await session.execute(
+    result = await (await session.connection()).execute(
         stmt, {"lease_until": now + lease, "worker": worker, "now": now, "limit": limit}
     )
     return sorted(int(r[0]) for r in result.all())
@@ -139,7 +139,7 @@ async def cancel_pending(
         )
     )
     if rows:
-        await session.execute(
+        await (await session.connection()).execute(
             update(OutboxMessage)
             .where(col(OutboxMessage.id).in_([r.id for r in rows]))
             .values(state=OutboxState.CANCELLED, last_error=reason)

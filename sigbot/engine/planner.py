@@ -883,7 +883,7 @@ class Planner:
 
 async def cancel_all_pending(session: AsyncSession, case_id: int, reason: str) -> int:
     """Cancel every pending message of a case (used by tools and tests)."""
-    result = await session.execute(
+    result = await (await session.connection()).execute(
         update(OutboxMessage)
         .where(
             col(OutboxMessage.case_id) == case_id,

@@ -223,7 +223,9 @@ class FakeTelegramServer:
             chat_id = int(params["chat_id"])
             markup = params.get("reply_markup")
             self.sent.append(
-                SentMessage(chat_id, str(params["text"]), markup, self._next_message, time.monotonic())
+                SentMessage(
+                    chat_id, str(params["text"]), markup, self._next_message, time.monotonic()
+                )
             )
             result = {
                 "message_id": self._next_message,

@@ -1,0 +1,273 @@
+"""The outbox dispatcher through the real PTB and twilio clients against the fake servers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from sigbot.channels.base import Outgoing, SendResult
+from sigbot.clock import FakeClock
+from sigbot.db import Database
+from sigbot.dispatcher import Dispatcher, DispatchPolicy
+from sigbot.journal import read_journal
+from sigbot.models import Case, ContactAddress, OutboxMessage, OutboxState
+from tests.sigbot.env import EXAMPLE, Env, make_env
+
+
+async def _queue(env: Env, case: Case, member_key: str, key: str, kind: str = "ack_yes") -> int:
+    member = await env.member(member_key)
+    async with env.db.session() as session:
+        new = await env.messenger.to_member(
+            session,
+            case=case,
+            member=member,
+            kind=kind,
+            topic="reminders",
+            params={"coordinator": "Maja"},
+            key=key,
+            due_at=env.clock.now(),
+            now=env.clock.now(),
+        )
+        await session.commit()
+    assert new is not None
+    return new
+
+
+async def _row(env: Env, outbox_id: int) -> OutboxMessage:
+    async with env.db.session() as session:
+        row = await session.get(OutboxMessage, outbox_id)
+        assert row is not None
+        return row
+
+
+async def _journal_kinds(env: Env) -> list[str]:
+    async with env.db.session() as session:
+        return [line.kind for line in await read_journal(session, "ST-2026-014")]
+
+
+async def test_sends_to_telegram_and_sms_and_journals(db: Database, clock: FakeClock) -> None:
+    """A due row goes out on the member's channel; provider id and journal row recorded."""
+    async with make_env(db, clock) as env:
+        case = await env.load()
+        to_noah = await _queue(env, case, "noah", "t1")
+        to_leila = await _queue(env, case, "leila", "t2")
+        assert await env.dispatcher.drain() == 2
+        assert [m.chat_id for m in env.tg.sent] == [1001]
+        assert [s.to for s in env.tw.sent] == ["+46701234568"]
+        assert env.tw.sent[0].status_callback == "http://sigbot.test/twilio/status"
+        noah_row, leila_row = await _row(env, to_noah), await _row(env, to_leila)
+        assert noah_row.state == OutboxState.SENT
+        assert noah_row.provider_id == str(env.tg.sent[0].message_id)
+        assert leila_row.provider_id == env.tw.sent[0].sid
+        async with env.db.session() as session:
+            lines = await read_journal(session, "ST-2026-014")
+        sent = [line for line in lines if line.kind == "message.sent"]
+        assert {line.member for line in sent} == {"noah", "leila"}
+        assert env.tg.sent[0].text in sent[0].summary or env.tg.sent[0].text in sent[1].summary
+        assert await env.dispatcher.drain() == 0  # nothing is sent twice
+
+
+async def test_future_rows_wait_for_their_time(db: Database, clock: FakeClock) -> None:
+    """A row due later is not sent before its time."""
+    async with make_env(db, clock) as env:
+        case = await env.load()
+        member = await env.member("noah")
+        async with env.db.session() as session:
+            await env.messenger.to_member(
+                session,
+                case=case,
+                member=member,
+                kind="ack_yes",
+                topic="reminders",
+                params={},
+                key="later",
+                due_at=clock.now() + timedelta(hours=3),
+                now=clock.now(),
+            )
+            await session.commit()
+        assert await env.dispatcher.drain() == 0
+        clock.advance(timedelta(hours=3))
+        assert await env.dispatcher.drain() == 1
+        assert len(env.tg.sent) == 1
+
+
+async def test_429_waits_retry_after_then_sends_once(db: Database, clock: FakeClock) -> None:
+    """Telegram's 429 retry_after is obeyed: the row waits, then goes out exactly once."""
+    async with make_env(db, clock) as env:
+        case = await env.load()
+        outbox_id = await _queue(env, case, "noah", "t1")
+        env.tg.fail(status=429, retry_after=7)
+        await env.dispatcher.drain()
+        row = await _row(env, outbox_id)
+        assert row.state == OutboxState.PENDING
+        assert row.due_at == clock.now() + timedelta(seconds=7)
+        assert "retry after 7" in (row.last_error or "")
+        assert await env.dispatcher.drain() == 0
+        clock.advance(timedelta(seconds=7))
+        await env.dispatcher.drain()
+        assert (await _row(env, outbox_id)).state == OutboxState.SENT
+        assert len(env.tg.sent) == 1
+        assert (await _journal_kinds(env)).count("message.retry") == 1
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        pytest.param({"status": 500}, id="telegram-500"),
+        pytest.param({"delay": 1.0}, id="telegram-timeout"),
+    ],
+)
+async def test_temporary_failure_is_retried_with_backoff(
+    db: Database, clock: FakeClock, failure: dict[str, Any]
+) -> None:
+    """5xx and time-outs are retried after a growing pause, then succeed."""
+    async with make_env(db, clock) as env:
+        case = await env.load()
+        outbox_id = await _queue(env, case, "noah", "t1")
+        if "delay" in failure:
+            env.tg.delay(seconds=failure["delay"])
+        else:
+            env.tg.fail(status=failure["status"])
+        await env.dispatcher.drain()
+        row = await _row(env, outbox_id)
+        assert row.state == OutboxState.PENDING and row.attempts == 1
+        assert row.due_at == clock.now() + timedelta(seconds=10)
+        clock.advance(timedelta(seconds=10))
+        await env.dispatcher.drain()
+        assert (await _row(env, outbox_id)).state == OutboxState.SENT
+
+
+async def test_failing_provider_gives_up_and_tells_coordinator(
+    db: Database, clock: FakeClock
+) -> None:
+    """After the last attempt the row fails and the coordinator hears whom we could not reach."""
+    async with make_env(db, clock, policy=DispatchPolicy(max_attempts=3)) as env:
+        case = await env.load()
+        outbox_id = await _queue(env, case, "leila", "t1")
+        env.tw.fail(status=500, code=20500, message="Internal", times=10)
+        for _ in range(3):
+            await env.dispatcher.drain()
+            clock.advance(timedelta(minutes=5))
+        row = await _row(env, outbox_id)
+        assert row.state == OutboxState.FAILED and row.attempts == 3
+        await env.dispatcher.drain()
+        to_maja = env.tg.messages_to(2001)
+        assert len(to_maja) == 1 and "Leila" in to_maja[0].text
+        assert "+4670" not in to_maja[0].text  # the coordinator needs no number in the alert
+
+
+async def test_blocked_bot_falls_back_to_sms_and_tells_coordinator(
+    db: Database, clock: FakeClock
+) -> None:
+    """403 from Telegram: no retry there, chat marked, same message by SMS, coordinator told."""
+    async with make_env(db, clock) as env:
+        case = await env.load()
+        outbox_id = await _queue(env, case, "noah", "t1")
+        env.tg.fail(status=403, chat_id=1001)
+        await env.dispatcher.drain()
+        assert (await _row(env, outbox_id)).state == OutboxState.FAILED
+        assert [s.to for s in env.tw.sent] == ["+46701234567"]
+        assert len(env.tg.messages_to(2001)) == 1  # Maja is told
+        async with env.db.session() as session:
+            marked = (
+                await session.exec(select(ContactAddress).where(col(ContactAddress.unusable)))
+            ).one()
+        assert (marked.channel, marked.address, marked.unusable_reason) == (
+            "telegram",
+            "1001",
+            "blocked",
+        )
+        # The next message to Noah goes straight to SMS.
+        await _queue(env, case, "noah", "t2")
+        await env.dispatcher.drain()
+        assert len(env.tg.messages_to(1001)) == 0
+        assert len(env.tw.messages_to("+46701234567")) == 2
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [pytest.param(21610, "opted_out", id="opted-out"), pytest.param(21211, "invalid", id="bad")],
+)
+async def test_permanent_sms_errors_are_not_retried(
+    db: Database, clock: FakeClock, code: int, reason: str
+) -> None:
+    """21610/21211: no retry; Leila has no Telegram, so the coordinator is told."""
+    async with make_env(db, clock) as env:
+        case = await env.load()
+        outbox_id = await _queue(env, case, "leila", "t1")
+        env.tw.fail(status=400, code=code, message="nope")
+        await env.dispatcher.drain()
+        clock.advance(timedelta(hours=1))
+        await env.dispatcher.drain()
+        row = await _row(env, outbox_id)
+        assert row.state == OutboxState.FAILED and row.attempts == 1
+        assert len(env.tw.requests) == 1
+        alerts = env.tg.messages_to(2001)
+        assert len(alerts) == 1 and "Leila" in alerts[0].text
+        async with env.db.session() as session:
+            marked = (await session.exec(select(ContactAddress))).one()
+        assert marked.unusable_reason == reason
+
+
+async def test_withdrawn_consent_cancels_queued_message(db: Database, clock: FakeClock) -> None:
+    """A message queued while consent held is not sent after the consent is withdrawn."""
+    async with make_env(db, clock) as env:
+        case = await env.load()
+        outbox_id = await _queue(env, case, "leila", "t1")
+        withdrawn = EXAMPLE.read_text(encoding="utf-8").replace(
+            "    valid_until: 2027-05-31\n",
+            "    valid_until: 2027-05-31\n    withdrawn: 2026-11-25\n",
+        )
+        await env.load(withdrawn)
+        await env.dispatcher.drain()
+        row = await _row(env, outbox_id)
+        assert row.state == OutboxState.CANCELLED
+        assert env.tw.sent == []
+        assert "message.cancelled" in await _journal_kinds(env)
+
+
+class _DiesAfter:
+    """A channel that lets ``n`` sends through, then 'kills the process' during the next one
+    (after the provider got it, before we could record it)."""
+
+    def __init__(self, inner: Any, n: int) -> None:
+        self.inner, self.n, self.name = inner, n, inner.name
+
+    async def send(self, message: Outgoing) -> SendResult:
+        result = await self.inner.send(message)
+        self.n -= 1
+        if self.n < 0:
+            raise SystemExit("killed")
+        return result
+
+
+async def test_crash_mid_batch_loses_nothing_and_repeats_only_in_flight(
+    db: Database, clock: FakeClock
+) -> None:
+    """Killed during the 3rd of 5 sends: after restart each is sent, only the 3rd twice."""
+    async with make_env(db, clock) as env:
+        case = await env.load()
+        for i in range(5):
+            await _queue(env, case, "noah", f"t{i}", kind="ack_yes")
+        dying = Dispatcher(
+            db=db,
+            channels={"telegram": _DiesAfter(env.channels["telegram"], 2)},
+            messenger=env.messenger,
+            clock=clock,
+        )
+        with pytest.raises(SystemExit):
+            await dying.drain()
+        assert len(env.tg.sent) == 3
+        # The restarted process waits for the dead one's lease to run out, then carries on.
+        assert await env.dispatcher.drain() == 0
+        clock.advance(timedelta(minutes=3))
+        await env.dispatcher.drain()
+        async with env.db.session() as session:
+            states = [r.state for r in await session.exec(select(OutboxMessage))]
+        assert states == [OutboxState.SENT] * 5
+        assert len(env.tg.sent) == 6  # 5 messages, the in-flight one twice
+        texts = [m.message_id for m in env.tg.sent]
+        assert len(set(texts)) == 6
