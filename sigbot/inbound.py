@@ -189,17 +189,26 @@ class InboundHandler:
                 return None
             return prompt
         rows = await session.exec(
-            select(OutboxMessage)
-            .where(
+            select(OutboxMessage).where(
                 col(OutboxMessage.member_id).in_(ids),
                 col(OutboxMessage.expects_reply),
                 col(OutboxMessage.answered_at).is_(None),
                 col(OutboxMessage.state).in_([OutboxState.SENT, OutboxState.DELIVERED]),
                 col(OutboxMessage.sent_at) >= now - ANSWER_WINDOW,
             )
-            .order_by(col(OutboxMessage.sent_at).desc(), col(OutboxMessage.id).desc())
         )
-        return rows.first()
+        # The newest question wins; among questions sent together, the one with the nearest
+        # deadline (a reminder before an invitation to a meeting weeks away).
+        far = now + timedelta(days=3650)
+        candidates = sorted(
+            rows,
+            key=lambda r: (
+                -(r.sent_at or now).timestamp(),
+                (r.reply_by or far).timestamp(),
+                -(r.id or 0),
+            ),
+        )
+        return candidates[0] if candidates else None
 
     async def _ack(
         self,
