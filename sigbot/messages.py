@@ -87,6 +87,10 @@ PROMPT_LABELS = {
     "resting_check_in": ("All good", "I need help", "Not so good"),
 }
 ESCALATION_LABELS = (("Acknowledge", "a"), ("I'll call", "c"), ("Call a meeting", "m"))
+PLACE = ", {place}"
+FALLBACK_TRYING = " Trying their other channel."
+FALLBACK_NONE = " Please contact them another way."
+EXTRA_MSGIDS = (PLACE, FALLBACK_TRYING, FALLBACK_NONE)
 
 
 def format_when(moment: datetime, tz_name: str, language: str) -> str:
@@ -124,14 +128,14 @@ class MessageComposer:
                 language,
             )
         place = str(params.get("place") or "")
-        values["at_place"] = self.catalog.text(language, ", {place}", place=place) if place else ""
+        values["at_place"] = self.catalog.text(language, PLACE, place=place) if place else ""
         if "items" in params:
             values["items"] = "\n".join(f"• {item}" for item in params["items"])
         if kind == "delivery_failed":
             values["fallback_note"] = (
-                self.catalog.text(language, " Trying their other channel.")
+                self.catalog.text(language, FALLBACK_TRYING)
                 if params.get("fallback")
-                else self.catalog.text(language, " Please contact them another way.")
+                else self.catalog.text(language, FALLBACK_NONE)
             )
         values.setdefault("coordinator", "")
         return values

@@ -1,0 +1,69 @@
+"""Message catalogs: gettext ``.po`` files read with Babel, one per language.
+
+The English source texts in ``sigbot.messages`` are the message ids. Swedish and English are
+complete; a language without a catalog (Arabic, Somali, ... until translated) falls back to
+Swedish, then to the English source text, so nobody ever gets an empty message.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "sigbot"
+FALLBACKS = ("sv", "en")
+
+
+@cache
+def _load(directory: Path, language: str) -> dict[str, str]:
+    path = directory / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        catalog: Catalog = read_po(handle, locale=language)
+    return {
+        str(message.id): str(message.string)
+        for message in catalog
+        if message.id and message.string and not message.fuzzy
+    }
+
+
+class Translator:
+    """Looks up message ids in the recipient's language, with fallbacks."""
+
+    def __init__(self, locale_dir: Path = LOCALE_DIR) -> None:
+        self.locale_dir = locale_dir
+
+    def languages(self) -> list[str]:
+        return sorted(p.name for p in self.locale_dir.iterdir() if (p / "LC_MESSAGES").is_dir())
+
+    def lookup(self, language: str, msgid: str) -> str:
+        """The translation of ``msgid``; falls back by language, then to the source text."""
+        for lang in (language, *FALLBACKS):
+            found = _load(self.locale_dir, lang).get(msgid)
+            if found:
+                return found
+        return msgid
+
+    def text(self, language: str, msgid: str, **params: Any) -> str:
+        template = self.lookup(language, msgid)
+        return template.format(**params) if params else template
+
+
+def all_msgids() -> list[str]:
+    """Every message id sigbot uses (the template catalog is built from these)."""
+    from sigbot import messages
+
+    ids: list[str] = []
+    for table in (messages.SMS, messages.TELEGRAM):
+        ids.extend(table.values())
+    for labels in messages.PROMPT_LABELS.values():
+        ids.extend(labels)
+    ids.extend(label for label, _ in messages.ESCALATION_LABELS)
+    ids.extend(messages.EXTRA_MSGIDS)
+    return list(dict.fromkeys(ids))

@@ -1,0 +1,82 @@
+"""Message catalogs: complete, placeholders intact, SMS discreet and one segment long."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from sigbot.i18n import Translator, all_msgids
+from sigbot.messages import SMS, MessageComposer
+from sigbot.sms_text import segments
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+LANGUAGES = ["sv", "en"]
+FORBIDDEN = ("socialtjänst", "polis", "police", "bup", "psykiatri", "psychiatry", "social serv")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated_with_the_same_placeholders(language: str) -> None:
+    """No message is missing, and no translation drops or invents a placeholder."""
+    translator = Translator()
+    for msgid in all_msgids():
+        translated = translator.lookup(language, msgid)
+        assert translated, msgid
+        assert set(PLACEHOLDER.findall(translated)) == set(PLACEHOLDER.findall(msgid)), msgid
+
+
+def test_unknown_language_falls_back_to_swedish() -> None:
+    """A member with language 'so' (no catalog yet) gets Swedish, never an empty text."""
+    assert Translator().lookup("so", SMS["ack_yes"]) == "Tack för ditt svar!"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", sorted(SMS))
+def test_sms_is_one_segment_and_discreet(language: str, kind: str) -> None:
+    """Every SMS fits one GSM-7 segment with long values and names nothing sensitive."""
+    composer = MessageComposer(Translator())
+    params = {
+        "when_utc": datetime(2026, 12, 30, 13, 30, tzinfo=UTC).isoformat(),
+        "tz": "Europe/Stockholm",
+        "coordinator": "Maja-Kristin",
+        "what": "BUP Järva psykiatri",
+        "place": "Polishuset",
+        "text": "Ring polisen",
+    }
+    body = composer.render(kind, "sms", language, params)
+    assert segments(body) == 1, (len(body), body)
+    assert not any(word in body.lower() for word in FORBIDDEN), body
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        pytest.param("a" * 160, 1, id="160-ascii"),
+        pytest.param("a" * 161, 2, id="161-ascii"),
+        pytest.param("åäöÅÄÖé" * 20, 1, id="swedish-letters-are-gsm7"),
+        pytest.param("€" * 80, 1, id="euro-counts-double"),
+        pytest.param("€" * 81, 2, id="euro-overflows"),
+        pytest.param("مرحبا" * 14, 1, id="arabic-70"),
+        pytest.param("مرحبا" * 15, 2, id="arabic-75"),
+    ],
+)
+def test_segments(text: str, parts: int) -> None:
+    """GSM-7 and UCS-2 segment counts."""
+    assert segments(text) == parts
+
+
+def test_telegram_reminder_names_what_and_where_in_swedish() -> None:
+    """On Telegram a young person sees what and where, in plain Swedish."""
+    body = MessageComposer(Translator()).render(
+        "appointment_reminder",
+        "telegram",
+        "sv",
+        {
+            "what": "BUP",
+            "place": "BUP Järva",
+            "when_utc": "2026-11-26T09:00:00+00:00",
+            "tz": "Europe/Stockholm",
+        },
+    )
+    assert body == "Påminnelse: BUP tors 26 nov. 10:00, BUP Järva. Kommer du?"

@@ -1,0 +1,108 @@
+"""`sigbot run` as a user runs it: a real process against the fake Telegram and Twilio servers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from tests.fakes import FakeTelegramServer, FakeTwilioServer, sign_twilio_request
+from tests.sigbot.env import EXAMPLE
+
+SIGBOT = [sys.executable, "-m", "sigbot"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _until(check: Callable[[], bool], seconds: float = 20.0) -> None:
+    for _ in range(int(seconds / 0.1)):
+        if check():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("timed out waiting")
+
+
+async def _cli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        *SIGBOT, *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await proc.communicate()
+    return int(proc.returncode or 0), out.decode(), err.decode()
+
+
+async def test_run_sends_and_receives_on_both_channels(tmp_path: Path) -> None:
+    """A due message reaches a Telegram chat and a phone; a reply to each lands in the journal;
+    SIGTERM stops the service with exit code 0."""
+    port = _free_port()
+    plan = tmp_path / "case.yaml"
+    plan.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace(
+            'quiet_hours: "21:00-08:00"', "quiet_hours: none"
+        ),
+        encoding="utf-8",
+    )
+    async with FakeTelegramServer() as tg, FakeTwilioServer() as tw:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+            "TELEGRAM_BOT_TOKEN": tg.token,
+            "TELEGRAM_API_URL": tg.base_url,
+            "TWILIO_ACCOUNT_SID": tw.account_sid,
+            "TWILIO_AUTH_TOKEN": tw.auth_token,
+            "TWILIO_FROM": "+46700000000",
+            "TWILIO_API_URL": tw.base_url,
+            "SIGBOT_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "SIGBOT_HTTP_PORT": str(port),
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+        assert (await _cli(env, "init"))[0] == 0
+        code, out, err = await _cli(env, "import", str(plan))
+        assert code == 0, err
+        proc = await asyncio.create_subprocess_exec(
+            *SIGBOT, "run", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+        try:
+            await _until(
+                lambda: bool(tg.messages_to(1001)) and bool(tw.messages_to("+46701234568"))
+            )
+            async with httpx.AsyncClient(trust_env=False) as client:
+                health = await client.get(f"http://127.0.0.1:{port}/healthz")
+                assert health.status_code == 200, health.text
+                assert health.json()["channels"]["telegram"]["enabled"] is True
+                tg.push_message(1001, "1")
+                params = {"From": "+46701234568", "Body": "1", "MessageSid": "SMrun1"}
+                url = f"http://127.0.0.1:{port}/twilio/sms"
+                sms = await client.post(
+                    url,
+                    data=params,
+                    headers={"X-Twilio-Signature": sign_twilio_request(tw.auth_token, url, params)},
+                )
+                assert sms.status_code == 200
+
+            def _both_replied() -> bool:
+                return len(tw.messages_to("+46701234568")) >= 3 and any(
+                    "Tack" in m.text or "Thanks" in m.text for m in tg.messages_to(1001)
+                )
+
+            await _until(_both_replied)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(proc.communicate(), 30)
+        assert proc.returncode == 0, stderr.decode()[-2000:]
+        assert "+4670" not in stderr.decode(), "logs must carry no phone numbers"
+        code, out, _ = await _cli(env, "journal", "ST-2026-014", "--format", "json")
+        entries = json.loads(out)
+        replies = [e for e in entries if e["kind"] == "reply.received"]
+        assert {e["member"] for e in replies} == {"noah", "leila"}
+        assert any(e["kind"] == "message.sent" and e["data"]["channel"] == "sms" for e in entries)
