@@ -20,18 +20,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from telegram import Bot  # noqa: E402
-from telegram.request import HTTPXRequest  # noqa: E402
+from telegram import Bot
+from telegram.request import HTTPXRequest
 
-from sigbot.channels.telegram import TelegramChannel  # noqa: E402
-from sigbot.clock import FakeClock  # noqa: E402
-from sigbot.db import Database, migrate  # noqa: E402
-from sigbot.dispatcher import DispatchPolicy, Dispatcher  # noqa: E402
-from sigbot.messages import MessageComposer, SourceCatalog  # noqa: E402
-from sigbot.messenger import Messenger  # noqa: E402
-from sigbot.models import OutboxMessage  # noqa: E402
-from sigbot.logs import configure_logging  # noqa: E402
-from tests.fakes import FakeTelegramServer  # noqa: E402
+from sigbot.channels.telegram import TelegramChannel
+from sigbot.clock import FakeClock
+from sigbot.db import Database, migrate
+from sigbot.dispatcher import Dispatcher, DispatchPolicy
+from sigbot.logs import configure_logging
+from sigbot.messages import MessageComposer, SourceCatalog
+from sigbot.messenger import Messenger
+from sigbot.models import OutboxMessage
+from tests.fakes import FakeTelegramServer
 
 
 async def main(rows: int, url: str | None) -> dict[str, object]:

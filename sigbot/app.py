@@ -7,7 +7,9 @@ import asyncio
 import contextlib
 import signal
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
@@ -80,6 +82,14 @@ class Runtime:
         }
         out["channels"]["ok"] = True
         return out
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: ``sigbot run`` stops everything in order."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 def build_telegram(settings: Settings) -> PTBApp:
@@ -204,8 +214,7 @@ async def start(runtime: Runtime) -> None:
         access_log=False,
         lifespan="off",
     )
-    runtime.server = uvicorn.Server(config)
-    runtime.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    runtime.server = _Server(config)
     runtime.server_task = asyncio.create_task(runtime.server.serve())
     scheduler = AsyncIOScheduler(timezone="UTC")
     jobs = {
@@ -222,10 +231,12 @@ async def start(runtime: Runtime) -> None:
             max_instances=1,
             coalesce=True,
             misfire_grace_time=30,
+            next_run_time=datetime.now(UTC),  # first run at start, not one interval later
         )
     scheduler.start()
     runtime.scheduler = scheduler
-    while not runtime.server.started and not runtime.server_task.done():
+    # uvicorn offers no "started" event to wait on; poll its flag briefly.
+    while not runtime.server.started and not runtime.server_task.done():  # noqa: ASYNC110
         await asyncio.sleep(0.01)
     if runtime.server_task.done():
         runtime.server_task.result()

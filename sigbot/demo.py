@@ -227,9 +227,9 @@ async def _play(
                 seen.add(row.id)
                 last_sent = max(last_sent, row.sent_at)
                 counts["sent"] += 1
-                member = await session.get(Member, row.member_id) if row.member_id else None
-                if member is not None:
-                    script.react(row, member, now)
+                recipient = await session.get(Member, row.member_id) if row.member_id else None
+                if recipient is not None:
+                    script.react(row, recipient, now)
             entries = await session.exec(
                 select(JournalEntry)
                 .where(col(JournalEntry.id) > last_journal)

@@ -42,7 +42,8 @@ class DispatchPolicy:
 
     def backoff(self, attempts: int) -> timedelta:
         """Exponential: 10 s, 20 s, 40 s ... capped."""
-        return min(self.base_backoff * (2 ** max(attempts - 1, 0)), self.max_backoff)
+        factor = 1 << min(max(attempts - 1, 0), 20)
+        return min(self.base_backoff * factor, self.max_backoff)
 
 
 class Dispatcher:

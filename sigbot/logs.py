@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
 
@@ -12,7 +14,7 @@ import structlog
 FORBIDDEN_KEYS = frozenset({"phone", "address", "body", "text", "to", "from_", "chat_id"})
 
 
-def _scrub(_: object, __: str, event: dict[str, object]) -> dict[str, object]:
+def _scrub(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     for key in FORBIDDEN_KEYS & event.keys():
         event[key] = "[redacted]"
     return event

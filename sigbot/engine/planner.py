@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlalchemy import update
+from sqlalchemy import and_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -207,7 +208,7 @@ class Planner:
         topic: str,
         key: str,
         at: datetime,
-        params: dict[str, object],
+        params: dict[str, Any],
         event: datetime | None = None,
         not_after: datetime | None = None,
         subject: tuple[str, int] | None = None,
@@ -460,13 +461,17 @@ class Planner:
             prefix = f"appt|{appt.id}|{stamp}|"
             await self._cancel(
                 ctx,
-                (OutboxMessage.subject_type == "appointment")
-                & (OutboxMessage.subject_id == appt.id)
-                & (OutboxMessage.kind == "appointment_reminder")
-                & ~col(OutboxMessage.idempotency_key).startswith(prefix)
+                and_(
+                    col(OutboxMessage.subject_type) == "appointment",
+                    col(OutboxMessage.subject_id) == appt.id,
+                    col(OutboxMessage.kind) == "appointment_reminder",
+                    ~col(OutboxMessage.idempotency_key).startswith(prefix),
+                )
                 if appt.status == EventStatus.PLANNED
-                else (OutboxMessage.subject_type == "appointment")
-                & (OutboxMessage.subject_id == appt.id),
+                else and_(
+                    col(OutboxMessage.subject_type) == "appointment",
+                    col(OutboxMessage.subject_id) == appt.id,
+                ),
                 "appointment moved"
                 if appt.status == EventStatus.PLANNED
                 else "appointment cancelled",
@@ -560,12 +565,16 @@ class Planner:
             }
             await self._cancel(
                 ctx,
-                (OutboxMessage.subject_type == "meeting")
-                & (OutboxMessage.subject_id == meeting.id)
-                & ~col(OutboxMessage.idempotency_key).contains(f"|{stamp}|")
+                and_(
+                    col(OutboxMessage.subject_type) == "meeting",
+                    col(OutboxMessage.subject_id) == meeting.id,
+                    ~col(OutboxMessage.idempotency_key).contains(f"|{stamp}|"),
+                )
                 if meeting.status == EventStatus.PLANNED
-                else (OutboxMessage.subject_type == "meeting")
-                & (OutboxMessage.subject_id == meeting.id),
+                else and_(
+                    col(OutboxMessage.subject_type) == "meeting",
+                    col(OutboxMessage.subject_id) == meeting.id,
+                ),
                 "meeting moved" if meeting.status == EventStatus.PLANNED else "meeting cancelled",
             )
             if meeting.status != EventStatus.PLANNED:

@@ -193,7 +193,7 @@ async def _sync_members(
     result: dict[str, Member] = {}
     for rm in plan.members:
         member = existing.get(rm.key)
-        fields = {
+        fields: dict[str, Any] = {
             "role": rm.role,
             "name": rm.name,
             "language": rm.language,
@@ -254,7 +254,7 @@ async def _sync_consents(
     for rc in plan.consents:
         seen.add(rc.key)
         consent = existing.get(rc.key)
-        fields = {
+        fields: dict[str, Any] = {
             "given_by": list(rc.given_by),
             "share_with": list(rc.share_with),
             "topics": list(rc.topics),

@@ -8,6 +8,7 @@ stall (a time-out).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -93,7 +94,7 @@ class FakeTelegramServer:
         times: int = 1,
         chat_id: int | None = None,
     ) -> None:
-        """The next ``times`` calls of ``method`` (to ``chat_id``, if given) fail with ``status``."""
+        """The next ``times`` calls of ``method`` (to ``chat_id``, if given) fail."""
         self._failures.append(_Failure(method, status, retry_after, times, chat_id))
 
     def delay(self, method: str = "sendMessage", *, seconds: float, times: int = 1) -> None:
@@ -243,10 +244,8 @@ class FakeTelegramServer:
             ready = [u for u in self._updates if u["update_id"] >= offset]
             if not ready and timeout and self._new_update is not None:
                 self._new_update.clear()
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._new_update.wait(), timeout)
-                except TimeoutError:
-                    pass
                 ready = [u for u in self._updates if u["update_id"] >= offset]
             return ready
         if method in ("editMessageReplyMarkup", "editMessageText"):

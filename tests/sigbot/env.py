@@ -16,7 +16,7 @@ from sigbot.channels.telegram import TelegramChannel
 from sigbot.channels.twilio_sms import TwilioSmsChannel
 from sigbot.clock import FakeClock
 from sigbot.db import Database
-from sigbot.dispatcher import DispatchPolicy, Dispatcher
+from sigbot.dispatcher import Dispatcher, DispatchPolicy
 from sigbot.engine.escalation import TeamLead
 from sigbot.engine.planner import Planner
 from sigbot.inbound import InboundHandler

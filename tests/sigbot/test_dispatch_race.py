@@ -14,7 +14,7 @@ from telegram.request import HTTPXRequest
 from sigbot.channels.telegram import TelegramChannel
 from sigbot.clock import FakeClock
 from sigbot.db import Database
-from sigbot.dispatcher import DispatchPolicy, Dispatcher
+from sigbot.dispatcher import Dispatcher, DispatchPolicy
 from sigbot.messages import MessageComposer, SourceCatalog
 from sigbot.messenger import Messenger
 from sigbot.models import OutboxMessage, OutboxState

@@ -226,7 +226,7 @@ async def test_telegram_webhook_checks_the_secret(db: Database, clock: FakeClock
 
 async def test_cant_come_marks_the_appointment_missed(db: Database, clock: FakeClock) -> None:
     """'NEJ' to an appointment reminder marks it missed and escalates."""
-    async with make_env(db, clock) as env, _client(env) as (client, _):
+    async with make_env(db, clock) as env:
         await env.load()
         # BUP is 2026-11-26 10:00; the P1D reminder goes out 2026-11-25 10:00.
         clock.advance(timedelta(hours=1, minutes=1))
