@@ -187,7 +187,9 @@ def demo(
     """Play about four weeks of an example case on a simulated clock: no tokens, no network."""
     from sigbot.demo import run_demo
     from sigbot.i18n import Translator
+    from sigbot.logs import configure_logging
 
+    configure_logging("WARNING")
     counts = asyncio.run(run_demo(catalog=Translator(), days=days))
     if counts["sent"] == 0:
         raise typer.Exit(1)

@@ -257,8 +257,8 @@ async def _play(
     counts["open_escalations"] = open_escalations
     out(
         f"\n{counts['sent']} messages sent, {counts['answers']} answers, "
-        f"{counts['escalations']} escalations, {counts['plan_versions']} plan versions. "
-        "See every event with: the journal (sigbot journal REF) on a real database."
+        f"{counts['escalations']} escalations, {counts['plan_versions']} plan versions.\n"
+        "What you saw is the case journal; on a real database: sigbot journal REF."
     )
     return counts
 

@@ -33,6 +33,8 @@ SMS = {
     "meeting_invitation": "You are invited to a meeting {when}. "
     "Answer 1 coming, 2 help, 3 can't come.",
     "meeting_reminder": "Reminder: meeting {when}. Answer 1 coming, 2 help, 3 can't come.",
+    "officials_invitation": "You are invited to a meeting {when}. "
+    "Answer 1 coming, 2 help, 3 can't come.",
     "check_in": "How is it going with what we agreed? Answer 1 done, 2 help, 3 not done.",
     "commitment_due": "Did you do what you promised for today? Answer 1 done, 2 help, 3 not done.",
     "resting_check_in": "Hi! How are you? Answer 1 all good, 2 I need help.",
@@ -53,6 +55,8 @@ TELEGRAM = {
     "appointment_cancelled": "{what} {when} is cancelled.",
     "meeting_invitation": "You are invited to a network meeting {when}{at_place}. Can you come?",
     "meeting_reminder": "Reminder: network meeting {when}{at_place}. Are you coming?",
+    "officials_invitation": "Officials' meeting (without the family) before the network "
+    "meeting: {when}{at_place}. Can you come?",
     "check_in": "How is it going with this: “{text}”?",
     "commitment_due": "Today is the day for: “{text}”. Did you do it?",
     "resting_check_in": "Hi {name}! It's been a while. How are you doing?",
@@ -81,6 +85,7 @@ TELEGRAM = {
 PROMPT_LABELS = {
     "appointment_reminder": ("I'm coming", "I need help", "I can't come"),
     "meeting_invitation": ("I'm coming", "I need help", "I can't come"),
+    "officials_invitation": ("I'm coming", "I need help", "I can't come"),
     "meeting_reminder": ("I'm coming", "I need help", "I can't come"),
     "check_in": ("Done", "I need help", "Not done"),
     "commitment_due": ("Done", "I need help", "Not done"),

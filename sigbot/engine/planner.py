@@ -537,7 +537,12 @@ class Planner:
                 OutboxMessage.subject_id == subject_id,
                 col(OutboxMessage.state).in_([OutboxState.SENT, OutboxState.DELIVERED]),
                 col(OutboxMessage.kind).in_(
-                    ["appointment_reminder", "meeting_reminder", "meeting_invitation"]
+                    [
+                        "appointment_reminder",
+                        "meeting_reminder",
+                        "meeting_invitation",
+                        "officials_invitation",
+                    ]
                 ),
             )
         )
@@ -590,7 +595,9 @@ class Planner:
                 await self._queue(
                     ctx,
                     member,
-                    kind="meeting_invitation",
+                    kind="meeting_invitation"
+                    if meeting.kind == "network"
+                    else "officials_invitation",
                     topic="meetings",
                     key=f"meet|{meeting.id}|{stamp}|{member.id}|invite",
                     at=ctx.now,
