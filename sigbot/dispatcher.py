@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.channels.base import Channel, Outgoing, SendError
@@ -30,6 +30,7 @@ log = structlog.get_logger(__name__)
 
 # Kinds that only make sense while a case runs; pausing or closing a case holds them back.
 FOLLOW_UP_KINDS = frozenset({"appointment_reminder", "meeting_reminder", "check_in"})
+REMINDER_KINDS = frozenset({"appointment_reminder", "meeting_reminder"})
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,21 @@ class Dispatcher:
         """A reason not to send this row now, or None to go ahead."""
         if row.not_after is not None and now > row.not_after:
             return OutboxState.DROPPED, "too late to be useful"
+        if row.kind in REMINDER_KINDS and row.subject_id is not None:
+            later = await session.exec(
+                select(OutboxMessage.id).where(
+                    OutboxMessage.kind == row.kind,
+                    OutboxMessage.subject_type == row.subject_type,
+                    OutboxMessage.subject_id == row.subject_id,
+                    OutboxMessage.member_id == row.member_id,
+                    col(OutboxMessage.state).in_([OutboxState.PENDING, OutboxState.CLAIMED]),
+                    col(OutboxMessage.due_at) > row.due_at,
+                    col(OutboxMessage.due_at) <= now,
+                )
+            )
+            if later.first() is not None:
+                # After downtime: only the latest of several overdue reminders is useful.
+                return OutboxState.DROPPED, "a later reminder of the same event is due"
         if case is not None and member is not None:
             if row.kind in FOLLOW_UP_KINDS and case.status != CaseStatus.ACTIVE:
                 return OutboxState.CANCELLED, f"case is {case.status}"

@@ -70,11 +70,11 @@ class Messenger:
         the member for ``topic``, or the member has no usable route. The last two are journaled.
         """
         assert case.id is not None and member.id is not None
-        if await self._exists(session, key):
+        if await self.exists(session, key):
             return None
         if not await may_receive_now(session, case, member, topic, now):
             # A cancelled row remembers the decision, so it is journaled once, not every pass.
-            await self._remember(session, key, case, member, kind, topic, now, "no consent")
+            await self.remember(session, key, case, member, kind, topic, now, "no consent")
             record(
                 session,
                 case_id=case.id,
@@ -87,7 +87,7 @@ class Messenger:
             return None
         route = await choose_route(session, member, enabled=self.enabled, exclude=exclude)
         if route is None:
-            await self._remember(session, key, case, member, kind, topic, now, "no channel")
+            await self.remember(session, key, case, member, kind, topic, now, "no channel")
             record(
                 session,
                 case_id=case.id,
@@ -188,7 +188,7 @@ class Messenger:
         return await insert_once(session, row)
 
     @staticmethod
-    async def _remember(
+    async def remember(
         session: AsyncSession,
         key: str,
         case: Case,
@@ -198,6 +198,7 @@ class Messenger:
         now: datetime,
         reason: str,
     ) -> None:
+        """Write a cancelled row for ``key``: the decision not to send is kept, and not redone."""
         await insert_once(
             session,
             OutboxMessage(
@@ -218,7 +219,7 @@ class Messenger:
         )
 
     @staticmethod
-    async def _exists(session: AsyncSession, key: str) -> bool:
+    async def exists(session: AsyncSession, key: str) -> bool:
         found = await session.exec(
             select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
         )

@@ -232,23 +232,14 @@ class Planner:
                 data={"key": key},
             )
             # Remember the decision so the next pass does not journal it again.
-            await self.messenger.to_member(
-                ctx.session,
-                case=ctx.case,
-                member=member,
-                kind=kind,
-                topic=topic,
-                params=params,
-                key=key,
-                due_at=ctx.now,
-                now=ctx.now,
-                not_after=ctx.now - timedelta(seconds=1),
-                subject=subject,
-                exclude=exclude,
+            await self.messenger.remember(
+                ctx.session, key, ctx.case, member, kind, topic, ctx.now, "quiet hours"
             )
             return None
-        if due < ctx.now - LATE_GRACE:
-            return None
+        if not_after is None and due < ctx.now - LATE_GRACE:
+            return None  # a notice this late has lost its moment
+        if not_after is not None and ctx.now >= not_after:
+            return None  # the event has begun, or the question is no longer open
         # Only reminders and check-ins are chased: no answer by reply_by counts as missed.
         reply_by = due + timedelta(seconds=ctx.case.no_reply_after_s) if reply and chase else None
         if reply_by is not None and event is not None:
@@ -379,6 +370,7 @@ class Planner:
             if consent.withdrawn_at is not None:
                 continue
             left = consent.valid_until - ctx.now
+            days_left = -(-left // timedelta(days=1))  # whole days, rounded up
             for days in CONSENT_WARNINGS:
                 if timedelta(0) < left <= timedelta(days=days) and days not in consent.warned_days:
                     consent.warned_days = [*consent.warned_days, days]
@@ -389,7 +381,7 @@ class Planner:
                         kind="consent_expiring",
                         params={
                             "case": ctx.case.ref,
-                            "days": max(left.days, 1),
+                            "days": days_left,
                             "date": (consent.valid_until - timedelta(seconds=1))
                             .astimezone(ctx.tz)
                             .date()
@@ -403,7 +395,7 @@ class Planner:
                         case_id=ctx.case.id,
                         at=ctx.now,
                         kind="consent.expiring",
-                        summary=f"consent {consent.key} ends in {max(left.days, 1)} days",
+                        summary=f"consent {consent.key} ends in {days_left} days",
                     )
         # Messages already queued for someone the consent no longer covers are cancelled now.
         pending = list(
@@ -476,6 +468,9 @@ class Planner:
                 if appt.status == EventStatus.PLANNED
                 else "appointment cancelled",
             )
+            await self._close_old_prompts(
+                ctx, "appointment", appt.id, prefix if appt.status == EventStatus.PLANNED else None
+            )
             already_told = await self._sent_for_other_time(ctx, "appointment", appt.id, prefix)
             params = {
                 "what": appt.what,
@@ -526,6 +521,25 @@ class Planner:
                     subject=("appointment", appt.id),
                     reply=True,
                 )
+
+    async def _close_old_prompts(
+        self, ctx: _Ctx, subject_type: str, subject_id: int, current: str | None
+    ) -> None:
+        """Questions about a time that has moved (or was cancelled) expect no answer any more."""
+        rows = await ctx.session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.subject_type == subject_type,
+                OutboxMessage.subject_id == subject_id,
+                col(OutboxMessage.expects_reply),
+                col(OutboxMessage.answered_at).is_(None),
+            )
+        )
+        for row in rows:
+            if current is not None and current in row.idempotency_key:
+                continue
+            row.answer = "superseded"
+            row.answered_at = ctx.now
+            ctx.session.add(row)
 
     async def _sent_for_other_time(
         self, ctx: _Ctx, subject_type: str, subject_id: int, current_prefix: str
@@ -581,6 +595,12 @@ class Planner:
                     col(OutboxMessage.subject_id) == meeting.id,
                 ),
                 "meeting moved" if meeting.status == EventStatus.PLANNED else "meeting cancelled",
+            )
+            await self._close_old_prompts(
+                ctx,
+                "meeting",
+                meeting.id,
+                f"|{stamp}|" if meeting.status == EventStatus.PLANNED else None,
             )
             if meeting.status != EventStatus.PLANNED:
                 continue
