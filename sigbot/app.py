@@ -250,6 +250,7 @@ async def start(runtime: Runtime) -> None:
 
 async def stop(runtime: Runtime) -> None:
     """Stop taking new work, let in-flight sends finish, close everything."""
+    runtime.dispatcher.stopping = True
     if runtime.scheduler is not None and runtime.scheduler.running:
         runtime.scheduler.shutdown(wait=False)
         # Let a running dispatch batch finish its current sends (bounded: 30 s).

@@ -68,6 +68,7 @@ class Dispatcher:
         self.limiters = dict(limiters or {})
         self.policy = policy or DispatchPolicy()
         self.worker_id = worker_id or f"w-{uuid.uuid4().hex[:8]}"
+        self.stopping = False
 
     async def run_once(self) -> int:
         """Claim one batch of due rows and handle each; returns how many were handled."""
@@ -81,14 +82,33 @@ class Dispatcher:
                 limit=self.policy.batch_size,
             )
             await session.commit()
-        for outbox_id in ids:
+        for n, outbox_id in enumerate(ids):
+            if self.stopping:
+                # Shutting down: hand the rest of the batch back at once instead of waiting
+                # for the lease to run out.
+                await self._release(ids[n:])
+                return n
             await self._handle(outbox_id)
         return len(ids)
+
+    async def _release(self, ids: list[int]) -> None:
+        async with self.db.session() as session:
+            for outbox_id in ids:
+                row = await session.get(OutboxMessage, outbox_id)
+                if row is not None and row.claimed_by == self.worker_id:
+                    row.state = OutboxState.PENDING
+                    row.attempts = max(row.attempts - 1, 0)
+                    row.lease_until = None
+                    row.claimed_by = None
+                    session.add(row)
+            await session.commit()
 
     async def drain(self, max_batches: int = 1000) -> int:
         """Run batches until nothing is due (tests, the demo, shutdown)."""
         total = 0
         for _ in range(max_batches):
+            if self.stopping:
+                break
             n = await self.run_once()
             total += n
             if n == 0:
