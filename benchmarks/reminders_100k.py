@@ -108,7 +108,7 @@ async def main(rows: int, due_in_window: int, window: float, url: str | None) ->
         )  # fmt: skip
         scheduler.start()
         deadline = time.time() + (start.timestamp() - time.time()) + window + 10
-        while time.time() < deadline and len(channel.sent_at) < due_in_window:
+        while time.time() < deadline and len(channel.sent_at) < due_in_window:  # noqa: ASYNC110
             await asyncio.sleep(0.5)
         await asyncio.sleep(1.5)
         scheduler.shutdown(wait=False)
