@@ -252,12 +252,14 @@ async def stop(runtime: Runtime) -> None:
     """Stop taking new work, let in-flight sends finish, close everything."""
     runtime.dispatcher.stopping = True
     if runtime.scheduler is not None and runtime.scheduler.running:
-        runtime.scheduler.shutdown(wait=False)
-        # Let a running dispatch batch finish its current sends (bounded: 30 s).
+        # No new jobs; let the running ones finish their current send (bounded: 30 s).
+        # Shutting the scheduler down first would cancel them mid-send.
+        runtime.scheduler.pause()
         for _ in range(600):
             if runtime.busy == 0:
                 break
             await asyncio.sleep(0.05)
+        runtime.scheduler.shutdown(wait=False)
     if runtime.server is not None:
         runtime.server.should_exit = True
         if runtime.server_task is not None:

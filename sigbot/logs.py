@@ -27,8 +27,11 @@ def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
         numeric = logging.INFO
     logging.basicConfig(stream=sys.stderr, level=numeric, format="%(message)s", force=True)
     # Libraries that log request details (numbers, texts) stay at WARNING.
-    for noisy in ("httpx", "httpcore", "twilio", "telegram", "apscheduler", "aiosqlite"):
+    for noisy in ("httpx", "httpcore", "twilio", "telegram", "aiosqlite"):
         logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))
+    # "skipped: maximum number of running instances" is the intended max_instances=1 at work.
+    logging.getLogger("apscheduler").setLevel(max(numeric, logging.ERROR))
+    logging.getLogger("alembic").setLevel(max(numeric, logging.WARNING))
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )

@@ -70,9 +70,10 @@ class FakeTelegramServer:
         app = web.Application()
         app.router.add_route("POST", "/bot{token}/{method}", self._handle)
         app.router.add_route("GET", "/bot{token}/{method}", self._handle)
+        app.router.add_post("/control/message", self._control_message)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         server = site._server
         assert server is not None
@@ -153,6 +154,12 @@ class FakeTelegramServer:
         if self._new_update is not None:
             self._new_update.set()
         return update
+
+    async def _control_message(self, request: web.Request) -> web.Response:
+        """For people trying sigbot by hand: post chat_id and text to queue a user message."""
+        form = await request.post()
+        update = self.push_message(int(str(form["chat_id"])), str(form["text"]))
+        return web.json_response(update)
 
     # --- the API ---------------------------------------------------------------------------
 

@@ -62,9 +62,10 @@ class FakeTwilioServer:
     async def __aenter__(self) -> FakeTwilioServer:
         app = web.Application()
         app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self._create)
+        app.router.add_post("/control/sms", self._control_sms)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         server = site._server
         assert server is not None
@@ -93,6 +94,26 @@ class FakeTwilioServer:
 
     def messages_to(self, number: str) -> list[SentSms]:
         return [m for m in self.sent if m.to == number]
+
+    async def _control_sms(self, request: web.Request) -> web.Response:
+        """For people trying sigbot by hand: deliver a signed inbound SMS webhook to ``url``."""
+        import aiohttp
+
+        form = await request.post()
+        url = str(form["url"])
+        params = {
+            "From": str(form["from"]),
+            "To": "+46700000000",
+            "Body": str(form["body"]),
+            "MessageSid": "SM" + uuid.uuid4().hex,
+            "AccountSid": self.account_sid,
+        }
+        headers = {"X-Twilio-Signature": sign_twilio_request(self.auth_token, url, params)}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, data=params, headers=headers) as response,
+        ):
+            return web.Response(status=response.status, text=await response.text())
 
     def _authorised(self, request: web.Request) -> bool:
         header = request.headers.get("Authorization", "")
