@@ -191,6 +191,12 @@ async def start(runtime: Runtime) -> None:
         await runtime.telegram.start()
         if settings.telegram_mode == "polling" and runtime.telegram.updater is not None:
             await runtime.telegram.updater.start_polling(drop_pending_updates=False)
+        else:
+            # Webhook mode: Telegram posts to us and proves it with the secret token.
+            await runtime.telegram.bot.set_webhook(
+                url=settings.public_url.rstrip("/") + "/telegram/webhook",
+                secret_token=settings.telegram_webhook_secret,
+            )
     telegram_app = runtime.telegram
 
     async def feed_update(data: dict[str, Any]) -> None:

@@ -85,7 +85,8 @@ def format_text(lines: list[JournalLine], tz_name: str) -> str:
     for line in lines:
         when = line.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         who = f" [{line.member}]" if line.member else ""
-        out.append(f"{when}  {line.kind:<22}{who} {line.summary}")
+        summary = " / ".join(part for part in line.summary.splitlines() if part.strip())
+        out.append(f"{when}  {line.kind:<22}{who} {summary}")
     return "\n".join(out)
 
 

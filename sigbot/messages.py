@@ -95,7 +95,23 @@ ESCALATION_LABELS = (("Acknowledge", "a"), ("I'll call", "c"), ("Call a meeting"
 PLACE = ", {place}"
 FALLBACK_TRYING = " Trying their other channel."
 FALLBACK_NONE = " Please contact them another way."
-EXTRA_MSGIDS = (PLACE, FALLBACK_TRYING, FALLBACK_NONE)
+# Values that reach coordinators inside other texts; translated when they are known ids.
+TWO_MISSES = "{n} misses within 7 days: an extra network meeting is proposed"
+VALUE_MSGIDS = (
+    "I need help",
+    "can't come",
+    "not done",
+    "no answer",
+    "asked for help",
+    "the person blocked the bot",
+    "the number has opted out (STOP)",
+    "not a number that can receive SMS",
+    "chat not found",
+    "Twilio is busy (rate limited)",
+    "Telegram did not answer in time",
+)
+EXTRA_MSGIDS = (PLACE, FALLBACK_TRYING, FALLBACK_NONE, TWO_MISSES, *VALUE_MSGIDS)
+TRANSLATED_VALUES = ("answer", "what", "reason")
 
 
 def format_when(moment: datetime, tz_name: str, language: str) -> str:
@@ -126,6 +142,11 @@ class MessageComposer:
 
     def _values(self, kind: str, language: str, params: dict[str, Any]) -> dict[str, Any]:
         values: dict[str, Any] = {k: v for k, v in params.items() if not isinstance(v, list)}
+        for key in TRANSLATED_VALUES:
+            if values.get(key) in VALUE_MSGIDS:
+                values[key] = self.catalog.text(language, str(values[key]))
+        if params.get("what_id") == TWO_MISSES:
+            values["what"] = self.catalog.text(language, TWO_MISSES, n=params.get("n", 2))
         if "when_utc" in params:
             values["when"] = format_when(
                 datetime.fromisoformat(str(params["when_utc"])),

@@ -6,6 +6,7 @@ line naming the variable.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 import phonenumbers
@@ -103,6 +104,17 @@ class Settings(BaseSettings):
                 if not value
             ]
             raise ValueError(f"{missing[0]} is required when SMS is configured")
+        return self
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.telegram_enabled and self.telegram_mode == "webhook":
+            secret = self.telegram_webhook_secret or ""
+            if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", secret):
+                raise ValueError(
+                    "TELEGRAM_WEBHOOK_SECRET must be 16-256 characters of A-Z a-z 0-9 _ - "
+                    "in webhook mode"
+                )
         return self
 
     @property

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.engine.escalation import escalate
 from sigbot.journal import record
+from sigbot.messages import TWO_MISSES
 from sigbot.messenger import Messenger
 from sigbot.models import (
     Answer,
@@ -182,5 +183,6 @@ async def propose_meeting_after_misses(
         answer=None,
         now=now,
         dedupe_key=f"two_misses|{case.id}|{now.date().isoformat()}",
+        extra={"what_id": TWO_MISSES, "n": int(misses)},
     )
     return True

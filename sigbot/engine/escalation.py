@@ -59,6 +59,7 @@ async def escalate(
     now: datetime,
     subject: tuple[str, int] | None = None,
     dedupe_key: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Escalation | None:
     """Open an escalation and alert the coordinator; None if this one is already open."""
     assert case.id is not None
@@ -89,6 +90,7 @@ async def escalate(
             "what": what,
             "answer": answer,
             "events": events,
+            **(extra or {}),
         },
         level=EscalationLevel.COORDINATOR,
         created_at=now,
@@ -119,6 +121,8 @@ def _params(case: Case, escalation: Escalation) -> dict[str, Any]:
         "answer": d.get("answer") or "-",
         "events": "\n".join(f"• {e}" for e in d.get("events", [])) or "-",
         "escalation_id": escalation.id,
+        "what_id": d.get("what_id"),
+        "n": d.get("n"),
     }
 
 

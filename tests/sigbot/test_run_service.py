@@ -106,3 +106,26 @@ async def test_run_sends_and_receives_on_both_channels(tmp_path: Path) -> None:
         replies = [e for e in entries if e["kind"] == "reply.received"]
         assert {e["member"] for e in replies} == {"noah", "leila"}
         assert any(e["kind"] == "message.sent" and e["data"]["channel"] == "sms" for e in entries)
+
+
+async def test_invite_prints_a_one_time_deep_link(tmp_path: Path) -> None:
+    """`sigbot invite` asks the Bot API for the bot's name and prints t.me/<bot>?start=<code>;
+    the code links Karin's chat once."""
+    async with FakeTelegramServer() as tg:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'inv.db'}",
+            "TELEGRAM_BOT_TOKEN": tg.token,
+            "TELEGRAM_API_URL": tg.base_url,
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+        assert (await _cli(env, "import", str(EXAMPLE)))[0] == 0
+        code, out, err = await _cli(env, "invite", "ST-2026-014", "karin")
+        assert code == 0, err
+        link = out.strip().splitlines()[-1]
+        assert link.startswith("https://t.me/sigbot_test_bot?start=")
+        assert len(link.rsplit("=", 1)[1]) <= 64
+        code, _, err = await _cli(env, "invite", "ST-2026-014", "nobody")
+        assert code == 1 and "no active member 'nobody'" in err
+        code, _, err = await _cli(env, "invite", "NOPE", "karin")
+        assert code == 1 and "no case with reference 'NOPE'" in err
