@@ -506,21 +506,47 @@ class Planner:
                     subject=("appointment", appt.id),
                     event=appt.starts_at,
                 )
-            offsets = [parse_duration(d) for d in appt.remind] if appt.remind is not None else None
-            for i, at in enumerate(reminder_times(appt.starts_at, offsets, ctx.tz)):
-                await self._queue(
-                    ctx,
-                    member,
-                    kind="appointment_reminder",
-                    topic="reminders",
-                    key=f"{prefix}{i}",
-                    at=at,
-                    params=params,
-                    event=appt.starts_at,
-                    not_after=appt.starts_at,
-                    subject=("appointment", appt.id),
-                    reply=True,
-                )
+            await self._reminders(
+                ctx,
+                member,
+                kind="appointment_reminder",
+                topic="reminders",
+                key_prefix=prefix,
+                event=appt.starts_at,
+                remind=appt.remind,
+                params=params,
+                subject=("appointment", appt.id),
+            )
+
+    async def _reminders(
+        self,
+        ctx: _Ctx,
+        member: Member,
+        *,
+        kind: str,
+        topic: str,
+        key_prefix: str,
+        event: datetime,
+        remind: list[str] | None,
+        params: dict[str, Any],
+        subject: tuple[str, int],
+    ) -> None:
+        """Queue the reminders of one event for one person at the plan's (or default) offsets."""
+        offsets = [parse_duration(d) for d in remind] if remind is not None else None
+        for i, at in enumerate(reminder_times(event, offsets, ctx.tz)):
+            await self._queue(
+                ctx,
+                member,
+                kind=kind,
+                topic=topic,
+                key=f"{key_prefix}{i}",
+                at=at,
+                params=params,
+                event=event,
+                not_after=event,
+                subject=subject,
+                reply=True,
+            )
 
     async def _close_old_prompts(
         self, ctx: _Ctx, subject_type: str, subject_id: int, current: str | None
@@ -630,27 +656,20 @@ class Planner:
                 )
                 if member.role not in FAMILY:
                     continue
-                offsets = (
-                    [parse_duration(d) for d in meeting.remind]
-                    if meeting.remind is not None
-                    else None
+                await self._reminders(
+                    ctx,
+                    member,
+                    kind="meeting_reminder",
+                    topic="meetings",
+                    key_prefix=f"meet|{meeting.id}|{stamp}|{member.id}|",
+                    event=meeting.starts_at,
+                    remind=meeting.remind,
+                    params=params,
+                    subject=("meeting", meeting.id),
                 )
-                for i, at in enumerate(reminder_times(meeting.starts_at, offsets, ctx.tz)):
-                    await self._queue(
-                        ctx,
-                        member,
-                        kind="meeting_reminder",
-                        topic="meetings",
-                        key=f"meet|{meeting.id}|{stamp}|{member.id}|{i}",
-                        at=at,
-                        params=params,
-                        event=meeting.starts_at,
-                        not_after=meeting.starts_at,
-                        subject=("meeting", meeting.id),
-                        reply=True,
-                    )
 
     async def _already_answered(self, ctx: _Ctx, prompt: OutboxMessage, member: Member) -> bool:
+        """Whether the person already answered another reminder of the same event."""
         if prompt.subject_type == "appointment" and prompt.subject_id is not None:
             appointment = await ctx.session.get(Appointment, prompt.subject_id)
             return appointment is not None and appointment.answer != "pending"
