@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,7 +16,9 @@ from typing import Any
 import structlog
 import uvicorn
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from handlers import telegram as telegram_handlers
@@ -62,6 +65,7 @@ class Runtime:
     server_task: asyncio.Task[None] | None = None
     job_errors: dict[str, str] = field(default_factory=dict)
     busy: int = 0
+    socket: socket.socket | None = None
 
     async def health(self) -> dict[str, Any]:
         """Status of the database, the scheduler and each channel, for /healthz."""
@@ -76,11 +80,16 @@ class Runtime:
             out["database"] = {"ok": False, "error": type(exc).__name__}
         running = self.scheduler is not None and self.scheduler.running
         out["scheduler"] = {"ok": running and not self.job_errors, "errors": self.job_errors}
-        out["channels"] = {
-            "telegram": {"enabled": self.telegram is not None, "ok": True},
-            "sms": {"enabled": self.sms is not None, "ok": True},
-        }
-        out["channels"]["ok"] = True
+        channels: dict[str, Any] = {}
+        for name in ("telegram", "sms"):
+            failing = self.dispatcher.failures_in_a_row.get(name, 0)
+            channels[name] = {
+                "enabled": name in self.channels,
+                "ok": failing < 5,
+                "failures_in_a_row": failing,
+            }
+        channels["ok"] = all(c["ok"] for c in channels.values() if isinstance(c, dict))
+        out["channels"] = channels
         return out
 
 
@@ -156,7 +165,7 @@ async def build_runtime(
         messenger=messenger,
         dispatcher=dispatcher,
         inbound=inbound,
-        status=StatusRecorder(db=db, clock=clock),
+        status=StatusRecorder(db=db, clock=clock, messenger=messenger),
         planner=planner,
         channels=channels,
         telegram=telegram_app,
@@ -182,12 +191,37 @@ async def _guarded(runtime: Runtime, name: str, work: Any) -> None:
         runtime.busy -= 1
 
 
+class StartupError(RuntimeError):
+    """sigbot could not start; the message names the setting to look at."""
+
+
 async def start(runtime: Runtime) -> None:
     """Start in order: schema, Telegram, HTTP server, scheduler."""
     settings = runtime.settings
-    await migrate(runtime.db)
+    try:
+        # Bind first: a port in use is a clear start-up error, not a crash later.
+        sock = socket.create_server((settings.http_host, settings.http_port), reuse_port=False)
+    except OSError as exc:
+        raise StartupError(
+            f"SIGBOT_HTTP_PORT: cannot listen on {settings.http_host}:{settings.http_port} "
+            f"({exc.strerror})"
+        ) from exc
+    runtime.socket = sock
+    try:
+        await migrate(runtime.db)
+    except (OSError, SQLAlchemyError) as exc:
+        raise StartupError(
+            f"DATABASE_URL: cannot open the database ({type(exc).__name__})"
+        ) from exc
     if runtime.telegram is not None:
-        await runtime.telegram.initialize()
+        try:
+            await runtime.telegram.initialize()
+        except InvalidToken as exc:
+            raise StartupError("TELEGRAM_BOT_TOKEN: the Bot API rejected the token") from exc
+        except TelegramError as exc:
+            raise StartupError(
+                f"TELEGRAM_API_URL: cannot reach the Bot API ({type(exc).__name__})"
+            ) from exc
         await runtime.telegram.start()
         if settings.telegram_mode == "polling" and runtime.telegram.updater is not None:
             await runtime.telegram.updater.start_polling(drop_pending_updates=False)
@@ -221,7 +255,7 @@ async def start(runtime: Runtime) -> None:
         lifespan="off",
     )
     runtime.server = _Server(config)
-    runtime.server_task = asyncio.create_task(runtime.server.serve())
+    runtime.server_task = asyncio.create_task(runtime.server.serve(sockets=[sock]))
     scheduler = AsyncIOScheduler(timezone="UTC")
     jobs = {
         "dispatch": (runtime.dispatcher.drain, 1),
@@ -244,8 +278,10 @@ async def start(runtime: Runtime) -> None:
     # uvicorn offers no "started" event to wait on; poll its flag briefly.
     while not runtime.server.started and not runtime.server_task.done():  # noqa: ASYNC110
         await asyncio.sleep(0.01)
-    if runtime.server_task.done():
-        runtime.server_task.result()
+    if runtime.server_task.done() and not runtime.server.started:
+        raise StartupError(
+            f"SIGBOT_HTTP_PORT: cannot listen on {settings.http_host}:{settings.http_port}"
+        )
     log.info(
         "started",
         telegram=runtime.telegram is not None,
@@ -269,16 +305,19 @@ async def stop(runtime: Runtime) -> None:
     if runtime.server is not None:
         runtime.server.should_exit = True
         if runtime.server_task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
+            with contextlib.suppress(asyncio.CancelledError, SystemExit):
                 await runtime.server_task
     if runtime.telegram is not None:
         if runtime.telegram.updater is not None and runtime.telegram.updater.running:
             await runtime.telegram.updater.stop()
         if runtime.telegram.running:
             await runtime.telegram.stop()
-        await runtime.telegram.shutdown()
+        with contextlib.suppress(TelegramError, RuntimeError):
+            await runtime.telegram.shutdown()
     if runtime.sms is not None:
         await runtime.sms.close()
+    if runtime.socket is not None:
+        runtime.socket.close()
     await runtime.db.dispose()
     log.info("stopped")
 
@@ -290,8 +329,8 @@ async def run_until_signal(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop_event.set)
-    await start(runtime)
     try:
+        await start(runtime)
         await stop_event.wait()
     finally:
         await stop(runtime)

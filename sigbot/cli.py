@@ -208,7 +208,13 @@ def run() -> None:
             "sigbot: warning: neither TELEGRAM_BOT_TOKEN nor TWILIO_* is set; nothing can be sent",
             err=True,
         )
-    asyncio.run(run_until_signal(settings))
+    from sigbot.app import StartupError
+
+    try:
+        asyncio.run(run_until_signal(settings))
+    except StartupError as exc:
+        typer.echo(f"sigbot: cannot start: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 def main() -> None:

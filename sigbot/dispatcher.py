@@ -69,6 +69,8 @@ class Dispatcher:
         self.policy = policy or DispatchPolicy()
         self.worker_id = worker_id or f"w-{uuid.uuid4().hex[:8]}"
         self.stopping = False
+        # Per channel: sends that failed in a row (for /healthz; reset by any success).
+        self.failures_in_a_row: dict[str, int] = {}
 
     async def run_once(self) -> int:
         """Claim one batch of due rows and handle each; returns how many were handled."""
@@ -156,6 +158,7 @@ class Dispatcher:
             case = await session.get(Case, row.case_id) if row.case_id else None
             member = await session.get(Member, row.member_id) if row.member_id else None
             if error is None:
+                self.failures_in_a_row[row.channel] = 0
                 row.state = OutboxState.SENT
                 row.provider_id = result.provider_id
                 row.provider_status = result.provider_status
@@ -165,6 +168,10 @@ class Dispatcher:
                 self._journal(session, row, member, now, "message.sent", None)
                 log.info("sent", outbox_id=row.id, channel=row.channel, kind=row.kind)
             else:
+                if error.retryable:
+                    self.failures_in_a_row[row.channel] = (
+                        self.failures_in_a_row.get(row.channel, 0) + 1
+                    )
                 await self._failed(session, row, case, member, now, error)
             await session.commit()
 

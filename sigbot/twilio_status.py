@@ -12,7 +12,8 @@ from sqlmodel import select
 from sigbot.clock import Clock
 from sigbot.db import Database
 from sigbot.journal import record
-from sigbot.models import Member, OutboxMessage, OutboxState
+from sigbot.messenger import Messenger
+from sigbot.models import Case, Member, OutboxMessage, OutboxState
 
 RANK = {
     "accepted": 0,
@@ -29,9 +30,10 @@ RANK = {
 class StatusRecorder:
     """Applies provider status callbacks to outbox rows."""
 
-    def __init__(self, *, db: Database, clock: Clock) -> None:
+    def __init__(self, *, db: Database, clock: Clock, messenger: Messenger | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.messenger = messenger
 
     async def record(self, *, provider_id: str, status: str, error_code: str | None) -> bool:
         """Apply one callback; returns False when it was unknown or out of date."""
@@ -67,5 +69,21 @@ class StatusRecorder:
                     f"delivered (Twilio {status}, code {error_code or '-'})",
                     data={"outbox_id": row.id, "status": status, "error_code": error_code},
                 )
+                case = await session.get(Case, row.case_id)
+                if self.messenger is not None and case is not None and member is not None:
+                    # The person did not get it: the coordinator should know.
+                    await self.messenger.to_coordinators(
+                        session,
+                        case=case,
+                        kind="delivery_failed",
+                        params={
+                            "who": member.name,
+                            "channel": "sms",
+                            "reason": f"Twilio {status} ({error_code or '-'})",
+                            "fallback": False,
+                        },
+                        key=f"undelivered|{row.id}",
+                        now=self.clock.now(),
+                    )
             await session.commit()
             return True

@@ -129,3 +129,30 @@ async def test_invite_prints_a_one_time_deep_link(tmp_path: Path) -> None:
         assert code == 1 and "no active member 'nobody'" in err
         code, _, err = await _cli(env, "invite", "NOPE", "karin")
         assert code == 1 and "no case with reference 'NOPE'" in err
+
+
+async def test_run_refuses_to_start_with_a_clear_line(tmp_path: Path) -> None:
+    """A port already in use and a Bot API that cannot be reached each stop `sigbot run`
+    at once with exit code 2 and a line naming the setting."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}",
+            "SIGBOT_HTTP_PORT": str(port),
+        }
+        code, _, err = await _cli(env, "run")
+        assert code == 2 and "SIGBOT_HTTP_PORT" in err
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}",
+        "SIGBOT_HTTP_PORT": str(_free_port()),
+        "TELEGRAM_BOT_TOKEN": "1:x",
+        "TELEGRAM_API_URL": f"http://127.0.0.1:{_free_port()}/bot",
+    }
+    code, _, err = await _cli(env, "run")
+    assert code == 2 and "TELEGRAM_API_URL" in err
+    code, _, err = await _cli({**env, "SIGBOT_TIMEZONE": "Mars/Olympus"}, "run")
+    assert code == 2 and "SIGBOT_TIMEZONE" in err

@@ -45,7 +45,7 @@ async def _client(env: Env) -> AsyncIterator[tuple[httpx.AsyncClient, list[dict[
         HttpDeps(
             public_url=PUBLIC,
             inbound=env.inbound,
-            status=StatusRecorder(db=env.db, clock=env.clock),
+            status=StatusRecorder(db=env.db, clock=env.clock, messenger=env.messenger),
             health=health,
             twilio_auth_token=env.tw.auth_token,
             telegram_secret=SECRET,
@@ -208,6 +208,25 @@ async def test_status_callbacks_never_move_backwards(db: Database, clock: FakeCl
                 await session.exec(select(OutboxMessage).where(OutboxMessage.provider_id == sid))
             ).one()
         assert (row.state, row.provider_status) == (OutboxState.DELIVERED, "delivered")
+
+
+async def test_undelivered_sms_tells_the_coordinator(db: Database, clock: FakeClock) -> None:
+    """Twilio reports 'undelivered': journaled, and the coordinator hears whom it concerns."""
+    async with make_env(db, clock) as env, _client(env) as (client, _):
+        await _remind_leila(env)
+        sid = env.tw.messages_to("+46701234568")[-1].sid
+        params = {"MessageSid": sid, "MessageStatus": "undelivered", "ErrorCode": "30003"}
+        sig = sign_twilio_request(env.tw.auth_token, PUBLIC + "/twilio/status", params)
+        response = await client.post(
+            "/twilio/status", data=params, headers={"X-Twilio-Signature": sig}
+        )
+        assert response.status_code == 204
+        await env.dispatcher.drain()
+        alert = env.tg.messages_to(2001)[-1].text
+        assert "Leila" in alert and "30003" in alert
+        async with db.session() as session:
+            lines = await read_journal(session, "ST-2026-014")
+        assert any(line.kind == "message.undelivered" for line in lines)
 
 
 async def test_telegram_webhook_checks_the_secret(db: Database, clock: FakeClock) -> None:
