@@ -156,3 +156,53 @@ async def test_run_refuses_to_start_with_a_clear_line(tmp_path: Path) -> None:
     assert code == 2 and "TELEGRAM_API_URL" in err
     code, _, err = await _cli({**env, "SIGBOT_TIMEZONE": "Mars/Olympus"}, "run")
     assert code == 2 and "SIGBOT_TIMEZONE" in err
+
+
+async def test_run_in_webhook_mode(tmp_path: Path) -> None:
+    """Webhook mode registers the URL and secret with Telegram and handles posted updates;
+    a post without the secret is refused."""
+    port = _free_port()
+    plan = tmp_path / "case.yaml"
+    plan.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace(
+            'quiet_hours: "21:00-08:00"', "quiet_hours: none"
+        ),
+        encoding="utf-8",
+    )
+    secret = "s3cret-token-for-tests"
+    async with FakeTelegramServer() as tg:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'wh.db'}",
+            "TELEGRAM_BOT_TOKEN": tg.token,
+            "TELEGRAM_API_URL": tg.base_url,
+            "TELEGRAM_MODE": "webhook",
+            "TELEGRAM_WEBHOOK_SECRET": secret,
+            "SIGBOT_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "SIGBOT_HTTP_PORT": str(port),
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+        assert (await _cli(env, "import", str(plan)))[0] == 0
+        proc = await asyncio.create_subprocess_exec(
+            *SIGBOT, "run", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+        try:
+            await _until(lambda: bool(tg.messages_to(1001)))
+            hooks = [p for m, p in tg.requests if m == "setWebhook"]
+            assert hooks and hooks[0]["url"] == f"http://127.0.0.1:{port}/telegram/webhook"
+            assert hooks[0]["secret_token"] == secret
+            assert not [m for m, _ in tg.requests if m == "getUpdates"]
+            update = tg.push_message(1001, "1")
+            url = f"http://127.0.0.1:{port}/telegram/webhook"
+            async with httpx.AsyncClient(trust_env=False) as client:
+                refused = await client.post(url, json=update)
+                assert refused.status_code == 403
+                accepted = await client.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
+                )
+                assert accepted.status_code == 200
+            await _until(lambda: any("Tack" in m.text for m in tg.messages_to(1001)))
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(proc.communicate(), 30)
+        assert proc.returncode == 0, stderr.decode()[-2000:]
