@@ -60,6 +60,17 @@ log = structlog.get_logger(__name__)
 FAMILY = (Role.YOUTH, Role.GUARDIAN)
 MEETING_EVERY = timedelta(days=28)
 CONSENT_WARNINGS = (30, 7)
+# What a pause holds back: the follow-up, not answers to what people write.
+PAUSED_HOLDS = (
+    "appointment_reminder",
+    "meeting_reminder",
+    "meeting_invitation",
+    "officials_invitation",
+    "check_in",
+    "commitment_due",
+    "plan_notice",
+    "welcome_sms",
+)
 # Reminders planned while the service was down are still sent if at most this late.
 LATE_GRACE = timedelta(hours=1)
 
@@ -316,7 +327,7 @@ class Planner:
                 return True
             held = await self._cancel(
                 ctx,
-                col(OutboxMessage.topic).in_(["reminders", "meetings", "plan"]),
+                col(OutboxMessage.kind).in_(PAUSED_HOLDS),
                 "case paused",
             )
             if held:
