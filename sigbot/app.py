@@ -140,7 +140,11 @@ async def build_runtime(
         )
         channels["sms"] = sms
         limiters["sms"] = RateLimiter(settings.sms_rate_per_second)
-    messenger = Messenger(MessageComposer(Translator()), frozenset(channels))
+    messenger = Messenger(
+        MessageComposer(Translator()),
+        frozenset(channels),
+        coordinators_keep_quiet_hours=not settings.coordinator_alerts_in_quiet_hours,
+    )
     dispatcher = Dispatcher(
         db=db,
         channels=channels,

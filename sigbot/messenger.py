@@ -14,11 +14,13 @@ from typing import Any, Protocol
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from scheduler.planning import apply_quiet_hours, parse_quiet_hours
 from sigbot.channels.base import Button
 from sigbot.consent import may_receive_now
 from sigbot.journal import record
 from sigbot.models import Case, Member, OutboxMessage, OutboxState, Role
 from sigbot.outbox import Route, choose_route, insert_once
+from sigbot.timeutil import zone
 
 
 class Composer(Protocol):
@@ -42,9 +44,17 @@ class Composer(Protocol):
 class Messenger:
     """Queues messages; knows which channels are switched on."""
 
-    def __init__(self, composer: Composer, enabled_channels: frozenset[str]) -> None:
+    def __init__(
+        self,
+        composer: Composer,
+        enabled_channels: frozenset[str],
+        *,
+        coordinators_keep_quiet_hours: bool = False,
+    ) -> None:
         self.composer = composer
         self.enabled = enabled_channels
+        # SIGBOT_COORDINATOR_ALERTS_IN_QUIET_HOURS=false: alerts wait for the morning too.
+        self.coordinators_keep_quiet_hours = coordinators_keep_quiet_hours
 
     async def to_member(
         self,
@@ -98,6 +108,11 @@ class Messenger:
                 data={"kind": kind},
             )
             return None
+        if member.role == Role.COORDINATOR and self.coordinators_keep_quiet_hours:
+            due_at = (
+                apply_quiet_hours(due_at, parse_quiet_hours(case.quiet_hours), zone(case.timezone))
+                or due_at
+            )
         body = self.composer.render(kind, route.channel, member.language, params)
         row = OutboxMessage(
             idempotency_key=key,

@@ -208,6 +208,20 @@ async def test_help_reaches_the_coordinator_at_once_even_at_night(
         assert env.tw.messages_to("+46701234568")[-1].body.startswith("Vi har sagt till Maja")
 
 
+async def test_coordinators_can_keep_quiet_hours(db: Database, clock: FakeClock) -> None:
+    """With alerts in quiet hours switched off, a 23:00 help request reaches Maja at 08:00."""
+    async with make_env(db, clock) as env:
+        env.messenger.coordinators_keep_quiet_hours = True
+        await env.load(plan())
+        clock.set(local(2026, 11, 25, 23, 0))
+        await env.inbound.handle(Incoming("sms", "+46701234568", "2", "SMnight"))
+        await env.dispatcher.drain()
+        assert env.tg.messages_to(2001) == []
+        clock.set(local(2026, 11, 26, 8, 0))
+        await env.dispatcher.drain()
+        assert len(env.tg.messages_to(2001)) == 1
+
+
 async def test_professional_commitment_missed_goes_to_coordinator(
     db: Database, clock: FakeClock
 ) -> None:
