@@ -344,7 +344,7 @@ class Dispatcher:
     ) -> None:
         if row.case_id is None:
             return
-        who = member.name if member else row.channel
+        who = member.name if member else ("the team lead" if "team_lead" in row.kind else "?")
         verb = {
             "message.sent": "sent to",
             "message.retry": "not yet delivered to",
