@@ -378,13 +378,9 @@ def _resolve(
                 )
         remind = _check_durations(mt.remind, f"{where}.remind", problems)
         parsed_meetings.append((i, mt, at, remind))
-    ordered = sorted((p for p in parsed_meetings if p[2] is not None), key=lambda p: (p[2], p[0]))
-    auto = dict(
-        zip(
-            (p[0] for p in ordered if p[1].key is None),
-            _number(f"{p[1].kind}-1" for p in ordered if p[1].key is None),
-            strict=True,
-        )
+    auto = _keys_in_time_order(
+        [(i, mt.key, at) for i, mt, at, _ in parsed_meetings],
+        {i: f"{mt.kind}-1" for i, mt, _, _ in parsed_meetings},
     )
     for i, mt, at, remind in parsed_meetings:
         if at is None:
@@ -405,13 +401,9 @@ def _resolve(
         at = _parse_local(ap.at, tz, f"{where}.at", problems)
         remind = _check_durations(ap.remind, f"{where}.remind", problems)
         parsed_appts.append((i, ap, at, remind))
-    ordered_a = sorted((p for p in parsed_appts if p[2] is not None), key=lambda p: (p[2], p[0]))
-    auto_a = dict(
-        zip(
-            (p[0] for p in ordered_a if p[1].key is None),
-            _number(f"{p[1].who}-{_slug(p[1].what)}" for p in ordered_a if p[1].key is None),
-            strict=True,
-        )
+    auto_a = _keys_in_time_order(
+        [(i, ap.key, at) for i, ap, at, _ in parsed_appts],
+        {i: f"{ap.who}-{_slug(ap.what)}" for i, ap, _, _ in parsed_appts},
     )
     for i, ap, at, remind in parsed_appts:
         if at is None:
@@ -478,6 +470,17 @@ def _resolve(
         digest=hashlib.sha256(canonical.encode()).hexdigest(),
         commitments_digest=hashlib.sha256(commitments_canonical.encode()).hexdigest(),
     )
+
+
+def _keys_in_time_order(
+    entries: list[tuple[int, str | None, dt.datetime | None]], bases: dict[int, str]
+) -> dict[int, str]:
+    """Keys for entries without one: their base, numbered in time order (file order on ties)."""
+    ordered = sorted(
+        ((i, at) for i, key, at in entries if key is None and at is not None),
+        key=lambda entry: (entry[1], entry[0]),
+    )
+    return dict(zip((i for i, _ in ordered), _number(bases[i] for i, _ in ordered), strict=True))
 
 
 def _renumber(key: str) -> str:

@@ -16,6 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes._server import start_local
+
 
 @dataclass
 class SentMessage:
@@ -71,13 +73,7 @@ class FakeTelegramServer:
         app.router.add_route("POST", "/bot{token}/{method}", self._handle)
         app.router.add_route("GET", "/bot{token}/{method}", self._handle)
         app.router.add_post("/control/message", self._control_message)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await start_local(app, self.port)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -16,6 +16,8 @@ from typing import Any
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
+from tests.fakes._server import start_local
+
 
 @dataclass
 class SentSms:
@@ -63,13 +65,7 @@ class FakeTwilioServer:
         app = web.Application()
         app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self._create)
         app.router.add_post("/control/sms", self._control_sms)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await start_local(app, self.port)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
