@@ -1,0 +1,73 @@
+"""Settings: the contract's variables, defaults, and one clear line per bad value."""
+
+from __future__ import annotations
+
+import pytest
+
+from sigbot.settings import SettingsError, load_settings
+
+
+def test_defaults_match_the_contract(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    """With nothing set: embedded SQLite, Telegram's and Twilio's own URLs, 127.0.0.1:8080."""
+    monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
+    settings = load_settings()
+    assert settings.database_url == "sqlite+aiosqlite:///sigbot.db"
+    assert settings.telegram_api_url == "https://api.telegram.org/bot"
+    assert settings.twilio_api_url == "https://api.twilio.com"
+    assert settings.public_url == "http://localhost:8080"
+    assert (settings.http_host, settings.http_port) == ("127.0.0.1", 8080)
+    assert settings.timezone == "Europe/Stockholm"
+    assert not settings.telegram_enabled and not settings.sms_enabled
+
+
+def test_env_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    """A .env file in the working directory configures sigbot like the environment does."""
+    from pathlib import Path
+
+    directory = Path(str(tmp_path))
+    (directory / ".env").write_text("SIGBOT_HTTP_PORT=9090\nTWILIO_FROM=MG123\n", encoding="utf-8")
+    monkeypatch.chdir(directory)
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC1")
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "t")
+    settings = load_settings()
+    assert settings.http_port == 9090 and settings.sms_enabled
+
+
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        pytest.param({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL", id="driver"),
+        pytest.param({"DATABASE_URL": "::nonsense"}, "DATABASE_URL", id="not-a-url"),
+        pytest.param({"SIGBOT_TIMEZONE": "Europe/Stokholm"}, "SIGBOT_TIMEZONE", id="zone"),
+        pytest.param({"SIGBOT_HTTP_PORT": "80800"}, "SIGBOT_HTTP_PORT", id="port-range"),
+        pytest.param({"SIGBOT_HTTP_PORT": "http"}, "SIGBOT_HTTP_PORT", id="port-word"),
+        pytest.param({"TELEGRAM_API_URL": "api.telegram.org"}, "TELEGRAM_API_URL", id="scheme"),
+        pytest.param({"SIGBOT_PUBLIC_URL": "sigbot.se"}, "SIGBOT_PUBLIC_URL", id="public"),
+        pytest.param(
+            {"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_FROM": "+46700000000"},
+            "TWILIO_AUTH_TOKEN",
+            id="twilio-incomplete",
+        ),
+        pytest.param(
+            {"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t", "TWILIO_FROM": "0701"},
+            "TWILIO_FROM",
+            id="sender",
+        ),
+        pytest.param(
+            {"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_MODE": "webhook"},
+            "TELEGRAM_WEBHOOK_SECRET",
+            id="webhook-secret",
+        ),
+    ],
+)
+def test_bad_setting_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object, env: dict[str, str], names: str
+) -> None:
+    """Each malformed or missing setting gives one line that names it."""
+    monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    message = str(info.value)
+    assert names in message and "\n" not in message
