@@ -80,6 +80,7 @@ TELEGRAM = {
     "consent_expiring": "{case}: a consent ends in {days} days ({date}). Renew it in time.",
     "meeting_overdue": "{case}: no network meeting is planned within four weeks of the last "
     "one ({last}). Plan one before {deadline}.",
+    "daily_overview": "Good morning! Your cases on {date}:\n{lines}",
 }
 
 PROMPT_LABELS = {

@@ -33,6 +33,7 @@ from sigbot.consent import load_consents, may_receive
 from sigbot.db import Database
 from sigbot.engine.answers import propose_meeting_after_misses, record_outcome
 from sigbot.engine.escalation import TeamLead, climb_unacknowledged, escalate
+from sigbot.engine.overview import send_overviews
 from sigbot.journal import record
 from sigbot.messenger import Messenger
 from sigbot.models import (
@@ -115,6 +116,7 @@ class Planner:
         coordinator_alerts_in_quiet_hours: bool = True,
         check_in_at: time = time(17, 0),
         resting_months: int = 6,
+        daily_overview: bool = True,
     ) -> None:
         self.db = db
         self.messenger = messenger
@@ -123,6 +125,7 @@ class Planner:
         self.coordinator_alerts_in_quiet_hours = coordinator_alerts_in_quiet_hours
         self.check_in_at = check_in_at
         self.resting_period = timedelta(days=30 * resting_months)
+        self.daily_overview = daily_overview
 
     async def tick(self) -> TickStats:
         """One planning pass over every case that is not merely proposed."""
@@ -155,6 +158,8 @@ class Planner:
             stats.escalated += await climb_unacknowledged(
                 session, self.messenger, now=now, team_lead=self.team_lead
             )
+            if self.daily_overview:
+                await send_overviews(session, self.messenger, now=now)
             await session.commit()
         return stats
 

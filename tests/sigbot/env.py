@@ -83,6 +83,7 @@ async def make_env(
     *,
     policy: DispatchPolicy | None = None,
     team_lead_chat: int | None = None,
+    daily_overview: bool = False,
 ) -> AsyncIterator[Env]:
     async with FakeTelegramServer() as tg, FakeTwilioServer() as tw:
         request = HTTPXRequest(read_timeout=0.5, connect_timeout=1.0)
@@ -106,7 +107,11 @@ async def make_env(
             policy=policy or DispatchPolicy(max_attempts=3),
         )
         planner = Planner(
-            db=db, messenger=messenger, clock=clock, team_lead=TeamLead(team_lead_chat)
+            db=db,
+            messenger=messenger,
+            clock=clock,
+            team_lead=TeamLead(team_lead_chat),
+            daily_overview=daily_overview,
         )
         inbound = InboundHandler(db=db, messenger=messenger, clock=clock)
         try:

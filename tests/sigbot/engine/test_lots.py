@@ -222,6 +222,23 @@ async def test_coordinators_can_keep_quiet_hours(db: Database, clock: FakeClock)
         assert len(env.tg.messages_to(2001)) == 1
 
 
+async def test_morning_overview_for_the_coordinator(db: Database, clock: FakeClock) -> None:
+    """At 08:00 the coordinator gets one overview: open alerts and today's appointments."""
+    async with make_env(db, clock, daily_overview=True) as env:
+        await env.load(plan(appointments=BUP))
+        await env.inbound.handle(Incoming("sms", "+46701234568", "HJÄLP", "SMo1"))
+        await run_until(env, local(2026, 11, 26, 7, 45), step=timedelta(hours=1))
+        overviews = [m.text for m in env.tg.messages_to(2001) if m.text.startswith("God morgon")]
+        assert len(overviews) == 1  # 25 Nov (the test starts at 09:00)
+        await run_until(env, local(2026, 11, 26, 9, 0), step=timedelta(minutes=30))
+        overviews = [m.text for m in env.tg.messages_to(2001) if m.text.startswith("God morgon")]
+        assert len(overviews) == 2
+        # Leila asked for help, and Noah left last night's BUP reminder unanswered.
+        assert "T-1: 2 ⚠ open, 1 ✗ since yesterday; today: 10:00 BUP (Noah)" in overviews[1]
+        # The backup hears about the unacknowledged alert, but gets no overview of the case.
+        assert not [m for m in env.tg.messages_to(2002) if m.text.startswith("God morgon")]
+
+
 async def test_professional_commitment_missed_goes_to_coordinator(
     db: Database, clock: FakeClock
 ) -> None:
