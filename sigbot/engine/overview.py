@@ -37,8 +37,8 @@ class _Inbox:
 
     language: str
     tz: str
+    cases: list[Case] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
-    case_ids: list[int] = field(default_factory=list)
 
 
 async def send_overviews(session: AsyncSession, messenger: Messenger, *, now: datetime) -> int:
@@ -69,11 +69,14 @@ async def send_overviews(session: AsyncSession, messenger: Messenger, *, now: da
         inbox = inboxes.setdefault(
             coordinator.telegram_chat_id, _Inbox(coordinator.language, case.timezone)
         )
-        inbox.lines.append(await _case_line(session, case, now))
-        inbox.case_ids.append(case.id)
+        inbox.cases.append(case)
     queued = 0
     for chat, inbox in inboxes.items():
         today = now.astimezone(zone(inbox.tz)).date()
+        if await messenger.exists(session, f"overview|{chat}|{today.isoformat()}"):
+            continue  # already sent today: skip the counting
+        for case in inbox.cases:
+            inbox.lines.append(await _case_line(session, case, now))
         new = await messenger.to_address(
             session,
             route=Route("telegram", str(chat)),
@@ -86,10 +89,10 @@ async def send_overviews(session: AsyncSession, messenger: Messenger, *, now: da
         if new is None:
             continue
         queued += 1
-        for case_id in inbox.case_ids:
+        for case in inbox.cases:
             record(
                 session,
-                case_id=case_id,
+                case_id=case.id,
                 at=now,
                 kind="overview.sent",
                 summary="the case was in the coordinator's morning overview",
