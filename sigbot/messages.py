@@ -111,8 +111,12 @@ VALUE_MSGIDS = (
     "Twilio is busy (rate limited)",
     "Telegram did not answer in time",
 )
-EXTRA_MSGIDS = (PLACE, FALLBACK_TRYING, FALLBACK_NONE, TWO_MISSES, *VALUE_MSGIDS)
+_BASE_MSGIDS = (PLACE, FALLBACK_TRYING, FALLBACK_NONE, TWO_MISSES, *VALUE_MSGIDS)
 TRANSLATED_VALUES = ("answer", "what", "reason")
+OVERVIEW_LINE = "{ref}{paused}: {alerts} ⚠ open, {misses} ✗ since yesterday"
+OVERVIEW_TODAY = "; today: {events}"
+OVERVIEW_PAUSED = " (paused)"
+EXTRA_MSGIDS: tuple[str, ...] = (*_BASE_MSGIDS, OVERVIEW_LINE, OVERVIEW_TODAY, OVERVIEW_PAUSED)
 
 
 def format_when(moment: datetime, tz_name: str, language: str) -> str:
@@ -156,6 +160,10 @@ class MessageComposer:
             )
         place = str(params.get("place") or "")
         values["at_place"] = self.catalog.text(language, PLACE, place=place) if place else ""
+        if kind == "daily_overview":
+            values["lines"] = "\n".join(
+                self._overview_line(language, case) for case in params.get("cases", [])
+            )
         if "items" in params:
             values["items"] = "\n".join(f"• {item}" for item in params["items"])
         if kind == "delivery_failed":
@@ -166,6 +174,20 @@ class MessageComposer:
             )
         values.setdefault("coordinator", "")
         return values
+
+    def _overview_line(self, language: str, case: dict[str, Any]) -> str:
+        paused = self.catalog.text(language, OVERVIEW_PAUSED) if case.get("paused") else ""
+        line = "• " + self.catalog.text(
+            language,
+            OVERVIEW_LINE,
+            ref=case["ref"],
+            paused=paused,
+            alerts=case["alerts"],
+            misses=case["misses"],
+        )
+        if case.get("today"):
+            line += self.catalog.text(language, OVERVIEW_TODAY, events=case["today"])
+        return line
 
     def buttons(
         self, kind: str, channel: str, language: str, outbox_id: int, params: dict[str, Any]

@@ -38,7 +38,7 @@ class _Inbox:
     language: str
     tz: str
     cases: list[Case] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
+    lines: list[dict[str, object]] = field(default_factory=list)
 
 
 async def send_overviews(session: AsyncSession, messenger: Messenger, *, now: datetime) -> int:
@@ -82,7 +82,10 @@ async def send_overviews(session: AsyncSession, messenger: Messenger, *, now: da
             route=Route("telegram", str(chat)),
             language=inbox.language,
             kind="daily_overview",
-            params={"date": today.isoformat(), "lines": "\n".join(sorted(inbox.lines))},
+            params={
+                "date": today.isoformat(),
+                "cases": sorted(inbox.lines, key=lambda line: str(line["ref"])),
+            },
             key=f"overview|{chat}|{today.isoformat()}",
             now=now,
         )
@@ -101,7 +104,7 @@ async def send_overviews(session: AsyncSession, messenger: Messenger, *, now: da
     return queued
 
 
-async def _case_line(session: AsyncSession, case: Case, now: datetime) -> str:
+async def _case_line(session: AsyncSession, case: Case, now: datetime) -> dict[str, object]:
     tz = zone(case.timezone)
     day = now.astimezone(tz).date()
     start = local_to_utc(datetime.combine(day, time()), tz, strict=False)
@@ -150,7 +153,10 @@ async def _case_line(session: AsyncSession, case: Case, now: datetime) -> str:
     today = ", ".join(
         f"{at.astimezone(tz).strftime('%H:%M')} {what}" for at, what in sorted(events)
     )
-    paused = " [paused]" if case.status == CaseStatus.PAUSED else ""
-    return f"• {case.ref}{paused}: {int(alerts)} ⚠ open, {int(misses)} ✗ since yesterday" + (
-        f"; today: {today}" if today else ""
-    )
+    return {
+        "ref": case.ref,
+        "paused": case.status == CaseStatus.PAUSED,
+        "alerts": int(alerts),
+        "misses": int(misses),
+        "today": today,
+    }

@@ -234,7 +234,7 @@ async def test_morning_overview_for_the_coordinator(db: Database, clock: FakeClo
         overviews = [m.text for m in env.tg.messages_to(2001) if m.text.startswith("God morgon")]
         assert len(overviews) == 2
         # Leila asked for help, and Noah left last night's BUP reminder unanswered.
-        assert "T-1: 2 ⚠ open, 1 ✗ since yesterday; today: 10:00 BUP (Noah)" in overviews[1]
+        assert "• T-1: 2 ⚠ öppna, 1 ✗ sedan i går; i dag: 10:00 BUP (Noah)" in overviews[1]
         # The backup hears about the unacknowledged alert, but gets no overview of the case.
         assert not [m for m in env.tg.messages_to(2002) if m.text.startswith("God morgon")]
 
