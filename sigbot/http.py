@@ -63,7 +63,8 @@ def build_http_app(deps: HttpDeps) -> Starlette:
     async def healthz(_: Request) -> Response:
         status = await deps.health()
         ok = all(part.get("ok", False) for part in status.values() if isinstance(part, dict))
-        return JSONResponse({"ok": ok, **status}, status_code=200 if ok else 503)
+        # The contract: always 200, with the status in the body for monitors to read.
+        return JSONResponse({"ok": ok, **status}, status_code=200)
 
     async def twilio_sms(request: Request) -> Response:
         params = await _twilio_form(request, deps)
