@@ -209,3 +209,12 @@ def test_example_validates_against_the_json_schema(example_plan_text: str) -> No
     # YAML reads bare dates as date objects; JSON has only strings.
     data = json.loads(json.dumps(data, default=str))
     jsonschema.validate(data, json_schema())
+
+
+def test_the_contract_example_is_accepted() -> None:
+    """The plan file printed in the outside contract imports as it stands."""
+    path = Path(__file__).with_name("contract_example.yaml")
+    plan = _parse(path.read_text(encoding="utf-8"))
+    assert plan.ref == "ST-2026-014"
+    assert [m.key for m in plan.members] == ["ali", "sara", "anna", "omar", "lena"]
+    assert plan.no_reply_after.total_seconds() == 7200
