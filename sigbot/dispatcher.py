@@ -90,8 +90,26 @@ class Dispatcher:
                 # for the lease to run out.
                 await self._release(ids[n:])
                 return n
-            await self._handle(outbox_id)
+            try:
+                await self._handle(outbox_id)
+            except Exception as exc:
+                # A row that breaks our own code must not block the queue or loop forever.
+                log.exception("dispatch failed", outbox_id=outbox_id)
+                await self._poisoned(outbox_id, exc)
         return len(ids)
+
+    async def _poisoned(self, outbox_id: int, exc: Exception) -> None:
+        async with self.db.session() as session:
+            row = await session.get(OutboxMessage, outbox_id)
+            if row is None:
+                return
+            row.state = OutboxState.FAILED
+            row.last_error = f"internal error: {type(exc).__name__}"
+            row.lease_until = None
+            session.add(row)
+            member = await session.get(Member, row.member_id) if row.member_id else None
+            self._journal(session, row, member, self.clock.now(), "message.failed", row.last_error)
+            await session.commit()
 
     async def _release(self, ids: list[int]) -> None:
         async with self.db.session() as session:

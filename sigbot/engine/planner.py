@@ -84,6 +84,7 @@ class TickStats:
     queued: int = 0
     missed: int = 0
     escalated: int = 0
+    failed_cases: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -147,12 +148,18 @@ class Planner:
                 )
             )
         for case_id in ids:
-            async with self.db.session() as session:
-                case = await session.get(Case, case_id)
-                if case is None:
-                    continue
-                await self._case(session, case, now, stats)
-                await session.commit()
+            try:
+                async with self.db.session() as session:
+                    case = await session.get(Case, case_id)
+                    if case is None:
+                        continue
+                    await self._case(session, case, now, stats)
+                    await session.commit()
+            except Exception:
+                # One broken case must not stop the follow-up of all the others.
+                log.exception("planning failed for a case", case_id=case_id)
+                stats.failed_cases += 1
+                continue
             stats.cases += 1
         async with self.db.session() as session:
             stats.escalated += await climb_unacknowledged(

@@ -271,3 +271,39 @@ async def test_crash_mid_batch_loses_nothing_and_repeats_only_in_flight(
         assert len(env.tg.sent) == 6  # 5 messages, the in-flight one twice
         texts = [m.message_id for m in env.tg.sent]
         assert len(set(texts)) == 6
+
+
+class _Buggy:
+    """An adapter with a bug for one chat: it raises something that is not a SendError."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.name = inner, inner.name
+
+    async def send(self, message: Outgoing) -> SendResult:
+        if message.address == "1001":
+            raise ValueError("bug")
+        result: SendResult = await self.inner.send(message)
+        return result
+
+
+async def test_a_row_that_breaks_is_failed_not_retried_forever(
+    db: Database, clock: FakeClock
+) -> None:
+    """An unexpected error fails that row (journaled) and the rest of the batch still goes."""
+    async with make_env(db, clock) as env:
+        case = await env.load()
+        broken = await _queue(env, case, "noah", "t1")
+        fine = await _queue(env, case, "karin", "t2")
+        dispatcher = Dispatcher(
+            db=db,
+            channels={"telegram": _Buggy(env.channels["telegram"])},
+            messenger=env.messenger,
+            clock=clock,
+        )
+        await dispatcher.drain()
+        assert (await _row(env, broken)).state == OutboxState.FAILED
+        assert (await _row(env, broken)).last_error == "internal error: ValueError"
+        assert (await _row(env, fine)).state == OutboxState.SENT
+        assert "message.failed" in await _journal_kinds(env)
+        clock.advance(timedelta(hours=1))
+        assert await dispatcher.drain() == 0

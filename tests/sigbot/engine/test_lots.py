@@ -453,3 +453,19 @@ async def test_revised_plan_sends_each_member_their_commitments(
         assert latest["+46701234568"].startswith("Du har en ny plan")  # discreet SMS
         versions = [s for k, s in await journal(env) if k == "plan.version"]
         assert versions[-1].startswith("action plan version 2")
+
+
+async def test_one_broken_case_does_not_stop_the_others(db: Database, clock: FakeClock) -> None:
+    """A case whose stored data cannot be planned is skipped (logged); other cases go on."""
+    async with make_env(db, clock) as env:
+        await env.load(plan(appointments=BUP).replace("ref: T-1", "ref: T-0"))
+        await env.load(plan(appointments=BUP))
+        async with env.db.session() as session:
+            broken = (await session.exec(select(Case).where(Case.ref == "T-0"))).one()
+            broken.timezone = "Mars/Olympus"
+            session.add(broken)
+            await session.commit()
+        stats = await env.planner.tick()
+        assert (stats.cases, stats.failed_cases) == (1, 1)
+        await env.dispatcher.drain()
+        assert env.tw.messages_to("+46701234568"), "T-1's welcome SMS still goes out"
