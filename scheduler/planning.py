@@ -214,12 +214,3 @@ def next_check_in(
     return (
         today if today >= now else _at_local(now.astimezone(tz) + timedelta(days=1), at_local, tz)
     )
-
-
-def is_stale(
-    send_at: datetime, now: datetime, *, event_start: datetime | None, max_delay: timedelta
-) -> bool:
-    """Too late to be useful: more than ``max_delay`` late, or the event has begun."""
-    if event_start is not None and now >= event_start:
-        return True
-    return now - send_at > max_delay

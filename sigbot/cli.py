@@ -54,9 +54,16 @@ def _run_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
 @app.command()
 def init() -> None:
     """Create the database schema, or upgrade it to the newest version. Safe to run twice."""
+    from sigbot.db import current_revision
+
     settings = _settings()
-    _run_db(settings, migrate)
-    typer.echo("database ready")
+
+    async def _work(db: Database) -> str | None:
+        await migrate(db)
+        return await current_revision(db)
+
+    revision = _run_db(settings, _work)
+    typer.echo(f"database ready (schema revision {revision})")
 
 
 @app.command("import")

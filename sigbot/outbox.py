@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, text, update
+from sqlalchemy import bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from sigbot.models import ChannelKind, ContactAddress, Member, OutboxMessage, OutboxState
+from sigbot.models import ChannelKind, ContactAddress, Member, OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -124,24 +124,3 @@ async def claim_due(
         stmt, {"lease_until": now + lease, "worker": worker, "now": now, "limit": limit}
     )
     return sorted(int(r[0]) for r in result.all())
-
-
-async def cancel_pending(
-    session: AsyncSession,
-    *,
-    where: Any,
-    reason: str,
-) -> list[OutboxMessage]:
-    """Cancel pending rows matching ``where``; returns them so the caller can journal each."""
-    rows = list(
-        await session.exec(
-            select(OutboxMessage).where(OutboxMessage.state == OutboxState.PENDING, where)
-        )
-    )
-    if rows:
-        await (await session.connection()).execute(
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id).in_([r.id for r in rows]))
-            .values(state=OutboxState.CANCELLED, last_error=reason)
-        )
-    return rows

@@ -237,7 +237,3 @@ async def climb_unacknowledged(
         )
         moved += 1
     return moved
-
-
-def is_open(escalation: Escalation) -> bool:
-    return escalation.acknowledged_at is None

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
-from sqlalchemy import and_, update
+from sqlalchemy import and_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -957,16 +957,3 @@ class Planner:
                 await propose_meeting_after_misses(
                     ctx.session, self.messenger, case=ctx.case, now=ctx.now
                 )
-
-
-async def cancel_all_pending(session: AsyncSession, case_id: int, reason: str) -> int:
-    """Cancel every pending message of a case (used by tools and tests)."""
-    result = await (await session.connection()).execute(
-        update(OutboxMessage)
-        .where(
-            col(OutboxMessage.case_id) == case_id,
-            col(OutboxMessage.state) == OutboxState.PENDING,
-        )
-        .values(state=OutboxState.CANCELLED, last_error=reason)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
