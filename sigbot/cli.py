@@ -69,6 +69,9 @@ def init() -> None:
 @app.command("import")
 def import_(
     file: Annotated[Path, typer.Argument(help="plan file (YAML), see docs/plan-file.md")],
+    check: Annotated[
+        bool, typer.Option("--check", help="only validate the file; write nothing")
+    ] = False,
 ) -> None:
     """Create or update one case from a plan file. A bad file is refused whole (exit 2)."""
     from sigbot.planfile.importer import import_plan
@@ -80,6 +83,9 @@ def import_(
     except PlanError as exc:
         typer.echo(f"sigbot: plan file refused, nothing was written:\n{exc}", err=True)
         raise typer.Exit(2) from None
+    if check:
+        typer.echo(f"{plan.ref}: the plan file is valid (nothing written)")
+        return
 
     async def _work(db: Database) -> str:
         await migrate(db)

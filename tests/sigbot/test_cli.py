@@ -148,3 +148,10 @@ def test_bad_setting_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     result = CliRunner().invoke(app, ["init"])
     assert result.exit_code == 2
     assert "DATABASE_URL" in result.stderr
+
+
+def test_check_validates_without_writing(run, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    """`sigbot import --check` says the file is valid and writes nothing."""
+    result = run("import", "--check", str(EXAMPLE))
+    assert result.exit_code == 0 and "valid" in result.output
+    assert _counts(database_url) == {"Case": 0, "Member": 0, "JournalEntry": 0}
