@@ -98,6 +98,19 @@ class Dispatcher:
                 await self._poisoned(outbox_id, exc)
         return len(ids)
 
+    async def _defer(self, outbox_id: int, delay: timedelta) -> None:
+        async with self.db.session() as session:
+            row = await session.get(OutboxMessage, outbox_id)
+            if row is None or row.claimed_by != self.worker_id:
+                return
+            row.state = OutboxState.PENDING
+            row.attempts = max(row.attempts - 1, 0)
+            row.due_at = self.clock.now() + delay
+            row.lease_until = None
+            row.claimed_by = None
+            session.add(row)
+            await session.commit()
+
     async def _poisoned(self, outbox_id: int, exc: Exception) -> None:
         async with self.db.session() as session:
             row = await session.get(OutboxMessage, outbox_id)
@@ -160,6 +173,12 @@ class Dispatcher:
         # The send happens outside any transaction: no database lock is held while waiting.
         limiter = self.limiters.get(row.channel)
         if limiter is not None:
+            wait = limiter.address_wait(row.address)
+            if wait > 0:
+                # This chat just got a message: put the row back a moment instead of holding
+                # up every other chat in the batch.
+                await self._defer(outbox_id, timedelta(seconds=wait))
+                return
             await limiter.acquire(row.address)
         buttons = self.messenger.composer.buttons(
             row.kind, row.channel, row.language, outbox_id, dict(row.params or {})

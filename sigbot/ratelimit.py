@@ -52,6 +52,13 @@ class RateLimiter:
         if delay > 0:
             await self._sleep(delay)
 
+    def address_wait(self, address: str) -> float:
+        """Seconds until ``address`` may get another message (0 when it may now)."""
+        last = self._last_by_address.get(address)
+        if last is None or not self._gap:
+            return 0.0
+        return max(0.0, last + self._gap - self._monotonic())
+
     def pause(self, seconds: float) -> None:
         """Hold every send for ``seconds`` (the provider said 429 retry_after)."""
         self._paused_until = max(self._paused_until, self._monotonic() + seconds)

@@ -307,3 +307,37 @@ async def test_a_row_that_breaks_is_failed_not_retried_forever(
         assert "message.failed" in await _journal_kinds(env)
         clock.advance(timedelta(hours=1))
         assert await dispatcher.drain() == 0
+
+
+async def test_second_message_to_a_chat_waits_without_holding_others(
+    db: Database, clock: FakeClock
+) -> None:
+    """Two messages for one chat and one for another: the other chat is not held up; the
+    second message to the first chat goes a second later."""
+    from sigbot.ratelimit import RateLimiter
+
+    async with make_env(db, clock) as env:
+        case = await env.load()
+        first = await _queue(env, case, "maja", "a1")
+        second = await _queue(env, case, "maja", "a2")
+        other = await _queue(env, case, "noah", "b1")
+        monotonic = [1000.0]
+        limiter = RateLimiter(None, per_address_gap=1.0, monotonic=lambda: monotonic[0])
+        dispatcher = Dispatcher(
+            db=db,
+            channels=env.channels,
+            messenger=env.messenger,
+            clock=clock,
+            limiters={"telegram": limiter},
+        )
+        await dispatcher.run_once()
+        assert (await _row(env, first)).state == OutboxState.SENT
+        assert (await _row(env, other)).state == OutboxState.SENT
+        deferred = await _row(env, second)
+        assert deferred.state == OutboxState.PENDING and deferred.attempts == 0
+        assert deferred.due_at == clock.now() + timedelta(seconds=1)
+        monotonic[0] += 1.0
+        clock.advance(timedelta(seconds=1))
+        await dispatcher.drain()
+        assert (await _row(env, second)).state == OutboxState.SENT
+        assert len(env.tg.messages_to(2001)) == 2
