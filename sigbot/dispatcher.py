@@ -98,19 +98,6 @@ class Dispatcher:
                 await self._poisoned(outbox_id, exc)
         return len(ids)
 
-    async def _defer(self, outbox_id: int, delay: timedelta) -> None:
-        async with self.db.session() as session:
-            row = await session.get(OutboxMessage, outbox_id)
-            if row is None or row.claimed_by != self.worker_id:
-                return
-            row.state = OutboxState.PENDING
-            row.attempts = max(row.attempts - 1, 0)
-            row.due_at = self.clock.now() + delay
-            row.lease_until = None
-            row.claimed_by = None
-            session.add(row)
-            await session.commit()
-
     async def _poisoned(self, outbox_id: int, exc: Exception) -> None:
         async with self.db.session() as session:
             row = await session.get(OutboxMessage, outbox_id)
@@ -124,7 +111,8 @@ class Dispatcher:
             self._journal(session, row, member, self.clock.now(), "message.failed", row.last_error)
             await session.commit()
 
-    async def _release(self, ids: list[int]) -> None:
+    async def _release(self, ids: list[int], *, delay: timedelta | None = None) -> None:
+        """Hand claimed rows back unsent (no attempt counted), now or after ``delay``."""
         async with self.db.session() as session:
             for outbox_id in ids:
                 row = await session.get(OutboxMessage, outbox_id)
@@ -133,6 +121,8 @@ class Dispatcher:
                     row.attempts = max(row.attempts - 1, 0)
                     row.lease_until = None
                     row.claimed_by = None
+                    if delay is not None:
+                        row.due_at = self.clock.now() + delay
                     session.add(row)
             await session.commit()
 
@@ -177,7 +167,7 @@ class Dispatcher:
             if wait > 0:
                 # This chat just got a message: put the row back a moment instead of holding
                 # up every other chat in the batch.
-                await self._defer(outbox_id, timedelta(seconds=wait))
+                await self._release([outbox_id], delay=timedelta(seconds=wait))
                 return
             await limiter.acquire(row.address)
         buttons = self.messenger.composer.buttons(
