@@ -256,11 +256,9 @@ class Dispatcher:
         if error.retry_after and row.channel in self.limiters:
             self.limiters[row.channel].pause(error.retry_after)
         if error.unreachable is not None:
+            # Never retried on this address: mark it, then fail over to the other channel.
             await self._mark_unusable(session, row, error, now)
-            row.state = OutboxState.FAILED
-            session.add(row)
-            self._journal(session, row, member, now, "message.failed", error.reason)
-            await self._fall_back(session, row, case, member, now, error.reason)
+            await self._give_up(session, row, case, member, now, error.reason)
             return
         if error.retryable and row.attempts < self.policy.max_attempts:
             delay = (
