@@ -20,8 +20,8 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.services import Services
 from sigbot.engine.escalation import acknowledge
+from sigbot.handlers.services import Services
 from sigbot.inbound import Incoming
 from sigbot.invites import redeem_invite
 from sigbot.models import Case, Member, Role

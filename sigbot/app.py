@@ -21,8 +21,6 @@ from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
-from handlers import telegram as telegram_handlers
-from handlers.services import Services
 from sigbot.channels.base import Channel
 from sigbot.channels.telegram import TelegramChannel
 from sigbot.channels.twilio_sms import TwilioSmsChannel
@@ -31,6 +29,8 @@ from sigbot.db import Database, migrate
 from sigbot.dispatcher import Dispatcher, DispatchPolicy
 from sigbot.engine.escalation import TeamLead
 from sigbot.engine.planner import Planner
+from sigbot.handlers import telegram as telegram_handlers
+from sigbot.handlers.services import Services
 from sigbot.http import HttpDeps, build_http_app
 from sigbot.i18n import Translator
 from sigbot.inbound import InboundHandler

@@ -7,8 +7,11 @@ is the dispatcher's job, so adapters stay small and interchangeable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Protocol
+
+from sigbot.models.enums import Unreachable
+
+__all__ = ["Button", "Channel", "Outgoing", "SendError", "SendResult", "Unreachable"]
 
 
 @dataclass(frozen=True)
@@ -32,14 +35,6 @@ class Outgoing:
 class SendResult:
     provider_id: str
     provider_status: str | None = None
-
-
-class Unreachable(StrEnum):
-    """Why an address can no longer be used: the dispatcher stops trying it and falls back."""
-
-    BLOCKED = "blocked"  # Telegram: the user blocked the bot
-    OPTED_OUT = "opted_out"  # SMS: the number sent STOP
-    INVALID = "invalid"  # a number or chat that does not exist
 
 
 class SendError(Exception):

@@ -19,15 +19,6 @@ from sqlalchemy import and_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from scheduler.planning import (
-    QuietHours,
-    apply_quiet_hours,
-    next_check_in,
-    parse_check_in,
-    parse_duration,
-    parse_quiet_hours,
-    reminder_times,
-)
 from sigbot.clock import Clock
 from sigbot.consent import load_consents, may_receive
 from sigbot.db import Database
@@ -54,6 +45,15 @@ from sigbot.models import (
     Role,
 )
 from sigbot.outbox import Route
+from sigbot.scheduler.planning import (
+    QuietHours,
+    apply_quiet_hours,
+    next_check_in,
+    parse_check_in,
+    parse_duration,
+    parse_quiet_hours,
+    reminder_times,
+)
 from sigbot.timeutil import local_to_utc, zone
 
 log = structlog.get_logger(__name__)

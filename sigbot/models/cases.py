@@ -3,51 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from sigbot.models.types import JSONType, UTCDateTime, utc_now
+from sigbot.models.enums import CaseStatus
+from sigbot.models.types import JSONType, Timestamped, UTCDateTime, utc_now
 
 
-class CaseStatus(StrEnum):
-    """The life cycle in shared/DOMAIN.md: proposed -> active -> paused -> closed -> resting."""
-
-    PROPOSED = "proposed"
-    ACTIVE = "active"
-    PAUSED = "paused"
-    RESTING = "resting"
-    CLOSED = "closed"
-
-
-class Role(StrEnum):
-    YOUTH = "youth"
-    GUARDIAN = "guardian"
-    COORDINATOR = "coordinator"
-    SOCIAL_WORKER = "social_worker"
-    POLICE = "police"
-    SCHOOL = "school"
-    HEALTH = "health"
-    OTHER = "other"
-
-
-class ChannelKind(StrEnum):
-    TELEGRAM = "telegram"
-    SMS = "sms"
-
-
-class Topic(StrEnum):
-    """What a message is about; consent is given per topic."""
-
-    MEETINGS = "meetings"
-    PLAN = "plan"
-    REMINDERS = "reminders"
-    ESCALATIONS = "escalations"
-
-
-class Case(SQLModel, table=True):
+class Case(Timestamped, table=True):
     """One young person's SIG case: the unit a coordinator follows and a plan file describes."""
 
     __tablename__ = "sig_case"
@@ -67,12 +32,6 @@ class Case(SQLModel, table=True):
     no_reply_after_s: int = 7200
     ack_within_s: int = 14400
     plan_digest: str = Field(default="", max_length=64)
-    created_at: datetime = Field(
-        default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False)
-    )
-    updated_at: datetime = Field(
-        default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False)
-    )
 
 
 class CaseStatusChange(SQLModel, table=True):
@@ -89,7 +48,7 @@ class CaseStatusChange(SQLModel, table=True):
     planned_end: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
-class Member(SQLModel, table=True):
+class Member(Timestamped, table=True):
     """A person in one case (young person, parent, coordinator, professional) and their contacts.
 
     People are per case because the plan file names them by a key local to the case; the
@@ -112,12 +71,6 @@ class Member(SQLModel, table=True):
     )
     channel: str | None = Field(default=None, max_length=16)
     active: bool = True
-    created_at: datetime = Field(
-        default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False)
-    )
-    updated_at: datetime = Field(
-        default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False)
-    )
 
 
 class ContactAddress(SQLModel, table=True):

@@ -3,36 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, Index
 from sqlmodel import Field, SQLModel
 
+from sigbot.models.enums import EscalationLevel, OutboxState
 from sigbot.models.types import JSONType, UTCDateTime, utc_now
-
-
-class OutboxState(StrEnum):
-    """Where a message is in its life: a row first, then claimed, then sent or given up."""
-
-    PENDING = "pending"
-    CLAIMED = "claimed"
-    SENT = "sent"
-    DELIVERED = "delivered"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    DROPPED = "dropped"
-
-
-FINAL_STATES = frozenset(
-    {
-        OutboxState.SENT,
-        OutboxState.DELIVERED,
-        OutboxState.FAILED,
-        OutboxState.CANCELLED,
-        OutboxState.DROPPED,
-    }
-)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -93,12 +70,6 @@ class InboundMessage(SQLModel, table=True):
     reply_kind: str = Field(max_length=16)
     in_reply_to: int | None = Field(default=None, foreign_key="outbox_message.id")
     received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-
-
-class EscalationLevel(StrEnum):
-    COORDINATOR = "coordinator"
-    BACKUP = "backup"
-    TEAM_LEAD = "team_lead"
 
 
 class Escalation(SQLModel, table=True):

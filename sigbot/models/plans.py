@@ -3,56 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from sigbot.models.types import JSONType, UTCDateTime, utc_now
+from sigbot.models.enums import Answer, CommitmentStatus, EventStatus, MeetingKind
+from sigbot.models.types import JSONType, Timestamped, UTCDateTime
 
 
-class MeetingKind(StrEnum):
-    NETWORK = "network"
-    OFFICIALS = "officials"
-
-
-class EventStatus(StrEnum):
-    PLANNED = "planned"
-    HELD = "held"
-    KEPT = "kept"
-    MISSED = "missed"
-    CANCELLED = "cancelled"
-
-
-class Answer(StrEnum):
-    PENDING = "pending"
-    YES = "yes"
-    HELP = "help"
-    NO = "no"
-
-
-class CommitmentStatus(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    MISSED = "missed"
-    REPLACED = "replaced"
-    CANCELLED = "cancelled"
-
-
-class Area(StrEnum):
-    SCHOOL = "school"
-    WORK = "work"
-    HOUSING = "housing"
-    HEALTH = "health"
-    SUBSTANCE = "substance"
-    ECONOMY = "economy"
-    CRIME = "crime"
-    FAMILY = "family"
-    LEISURE = "leisure"
-    OTHER = "other"
-
-
-class Meeting(SQLModel, table=True):
+class Meeting(Timestamped, table=True):
     """A network meeting (with the family) or an officials' meeting (without)."""
 
     __tablename__ = "meeting"
@@ -66,12 +25,6 @@ class Meeting(SQLModel, table=True):
     place: str | None = Field(default=None, max_length=200)
     status: str = Field(default=EventStatus.PLANNED, max_length=16)
     remind: list[str] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
-    created_at: datetime = Field(
-        default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False)
-    )
-    updated_at: datetime = Field(
-        default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False)
-    )
 
 
 class MeetingInvitation(SQLModel, table=True):
@@ -88,7 +41,7 @@ class MeetingInvitation(SQLModel, table=True):
     active: bool = True
 
 
-class Appointment(SQLModel, table=True):
+class Appointment(Timestamped, table=True):
     """A time one person must keep (BUP, school meeting, job centre), with its reminder offsets."""
 
     __tablename__ = "appointment"
@@ -104,12 +57,6 @@ class Appointment(SQLModel, table=True):
     remind: list[str] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
     status: str = Field(default=EventStatus.PLANNED, max_length=16)
     answer: str = Field(default=Answer.PENDING, max_length=16)
-    created_at: datetime = Field(
-        default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False)
-    )
-    updated_at: datetime = Field(
-        default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False)
-    )
 
 
 class ActionPlan(SQLModel, table=True):
@@ -126,7 +73,7 @@ class ActionPlan(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class Commitment(SQLModel, table=True):
+class Commitment(Timestamped, table=True):
     """Something one participant promised until the next meeting, in plain words."""
 
     __tablename__ = "commitment"
@@ -147,10 +94,4 @@ class Commitment(SQLModel, table=True):
     last_check_in_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     next_check_in_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), index=True)
-    )
-    created_at: datetime = Field(
-        default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False)
-    )
-    updated_at: datetime = Field(
-        default_factory=utc_now, sa_column=Column(UTCDateTime(), nullable=False)
     )

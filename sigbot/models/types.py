@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -44,3 +45,10 @@ def utc_now() -> datetime:
 
 
 JSONType: Any = JSON
+
+
+class Timestamped(SQLModel):
+    """When a row was made and last changed: bookkeeping every editable table shares."""
+
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, nullable=False)

@@ -29,9 +29,9 @@ import phonenumbers
 import yaml
 from pydantic import ValidationError
 
-from scheduler.planning import parse_check_in, parse_duration, parse_quiet_hours
 from sigbot.models import Role
 from sigbot.planfile.schema import PlanFile
+from sigbot.scheduler.planning import parse_check_in, parse_duration, parse_quiet_hours
 from sigbot.timeutil import NonexistentLocalTime, local_to_utc, zone
 
 FAMILY_ROLES = frozenset({Role.YOUTH, Role.GUARDIAN})

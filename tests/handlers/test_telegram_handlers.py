@@ -11,10 +11,10 @@ from sqlmodel import select
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder
 
-from handlers import telegram as telegram_handlers
-from handlers.services import Services
 from sigbot.clock import FakeClock
 from sigbot.db import Database
+from sigbot.handlers import telegram as telegram_handlers
+from sigbot.handlers.services import Services
 from sigbot.invites import create_invite
 from sigbot.models import Appointment, Escalation, Member
 from tests.sigbot.env import Env, make_env

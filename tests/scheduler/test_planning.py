@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.planning import (
+from sigbot.scheduler.planning import (
     CheckInRule,
     adaptive_interval_days,
     apply_quiet_hours,
