@@ -26,11 +26,11 @@ from telegram.request import HTTPXRequest
 from sigbot.channels.telegram import TelegramChannel
 from sigbot.clock import FakeClock
 from sigbot.db import Database, migrate
-from sigbot.dispatcher import Dispatcher, DispatchPolicy
 from sigbot.logs import configure_logging
-from sigbot.messages import MessageComposer, SourceCatalog
-from sigbot.messenger import Messenger
+from sigbot.messages.texts import MessageComposer, SourceCatalog
 from sigbot.models import OutboxMessage
+from sigbot.outbox.dispatcher import Dispatcher, DispatchPolicy
+from sigbot.outbox.messenger import Messenger
 from tests.fakes import FakeTelegramServer
 
 

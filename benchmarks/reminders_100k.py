@@ -30,11 +30,11 @@ from sqlalchemy import insert
 from sigbot.channels.base import Outgoing, SendResult
 from sigbot.clock import SystemClock
 from sigbot.db import Database, migrate
-from sigbot.dispatcher import Dispatcher, DispatchPolicy
 from sigbot.logs import configure_logging
-from sigbot.messages import MessageComposer, SourceCatalog
-from sigbot.messenger import Messenger
+from sigbot.messages.texts import MessageComposer, SourceCatalog
 from sigbot.models import OutboxMessage
+from sigbot.outbox.dispatcher import Dispatcher, DispatchPolicy
+from sigbot.outbox.messenger import Messenger
 
 
 class TimingChannel:

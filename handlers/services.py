@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sigbot.clock import Clock
 from sigbot.db import Database
-from sigbot.inbound import InboundHandler
-from sigbot.messenger import Messenger
+from sigbot.domain.inbound import InboundHandler
+from sigbot.outbox.messenger import Messenger
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,13 @@ from telegram.ext import (
     filters,
 )
 
-from sigbot.engine.escalation import acknowledge
+from sigbot.domain.escalations import acknowledge
+from sigbot.domain.inbound import Incoming
+from sigbot.domain.invites import redeem_invite
 from sigbot.handlers.services import Services
-from sigbot.inbound import Incoming
-from sigbot.invites import redeem_invite
+from sigbot.messages.replies import parse_callback_data
 from sigbot.models import Case, Member, Role
-from sigbot.outbox import Route
-from sigbot.replies import parse_callback_data
+from sigbot.outbox.store import Route
 
 log = structlog.get_logger(__name__)
 

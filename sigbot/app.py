@@ -26,19 +26,19 @@ from sigbot.channels.telegram import TelegramChannel
 from sigbot.channels.twilio_sms import TwilioSmsChannel
 from sigbot.clock import Clock, SystemClock
 from sigbot.db import Database, migrate
-from sigbot.dispatcher import Dispatcher, DispatchPolicy
-from sigbot.engine.escalation import TeamLead
-from sigbot.engine.planner import Planner
+from sigbot.domain.delivery import StatusRecorder
+from sigbot.domain.escalations import TeamLead
+from sigbot.domain.inbound import InboundHandler
 from sigbot.handlers import telegram as telegram_handlers
+from sigbot.handlers.http import HttpDeps, build_http_app
 from sigbot.handlers.services import Services
-from sigbot.http import HttpDeps, build_http_app
-from sigbot.i18n import Translator
-from sigbot.inbound import InboundHandler
-from sigbot.messages import MessageComposer
-from sigbot.messenger import Messenger
-from sigbot.ratelimit import RateLimiter
+from sigbot.messages.texts import MessageComposer
+from sigbot.messages.translator import Translator
+from sigbot.outbox.dispatcher import Dispatcher, DispatchPolicy
+from sigbot.outbox.messenger import Messenger
+from sigbot.outbox.ratelimit import RateLimiter
+from sigbot.scheduler.planner import Planner
 from sigbot.settings import Settings
-from sigbot.twilio_status import StatusRecorder
 
 log = structlog.get_logger(__name__)
 

@@ -140,7 +140,7 @@ def invite(
     member: Annotated[str, typer.Argument(help="the member key in the plan file")],
 ) -> None:
     """Print a one-time Telegram link (valid 7 days) that ties a chat to MEMBER of case REF."""
-    from sigbot.invites import UnknownMember, create_invite, deep_link
+    from sigbot.domain.invites import UnknownMember, create_invite, deep_link
     from sigbot.journal import UnknownCase
 
     settings = _settings()
@@ -199,8 +199,8 @@ def demo(
 ) -> None:
     """Play about four weeks of an example case on a simulated clock: no tokens, no network."""
     from sigbot.demo import run_demo
-    from sigbot.i18n import Translator
     from sigbot.logs import configure_logging
+    from sigbot.messages.translator import Translator
 
     configure_logging("WARNING")
     counts = asyncio.run(run_demo(catalog=Translator(), days=days))

@@ -19,16 +19,16 @@ from sqlmodel import col, select
 from sigbot.channels.base import RecordingChannel
 from sigbot.clock import FakeClock
 from sigbot.db import Database, migrate
-from sigbot.dispatcher import Dispatcher
-from sigbot.engine.escalation import acknowledge
-from sigbot.engine.planner import Planner
-from sigbot.inbound import InboundHandler, Incoming
-from sigbot.messages import Catalog, MessageComposer
-from sigbot.messenger import Messenger
+from sigbot.domain.escalations import acknowledge
+from sigbot.domain.inbound import InboundHandler, Incoming
+from sigbot.messages.replies import ReplyKind
+from sigbot.messages.texts import Catalog, MessageComposer
 from sigbot.models import Commitment, Escalation, JournalEntry, Member, OutboxMessage, OutboxState
+from sigbot.outbox.dispatcher import Dispatcher
+from sigbot.outbox.messenger import Messenger
 from sigbot.planfile.importer import import_plan
 from sigbot.planfile.loader import parse_plan_text
-from sigbot.replies import ReplyKind
+from sigbot.scheduler.planner import Planner
 from sigbot.timeutil import zone
 
 CASE_FILE = Path(__file__).with_name("demo_case.yaml")

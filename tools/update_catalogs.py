@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po, write_po
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sigbot.i18n import DOMAIN, LOCALE_DIR, all_msgids
+from sigbot.messages.translator import DOMAIN, LOCALE_DIR, all_msgids
 
 
 def main() -> None:

@@ -31,8 +31,8 @@ from pydantic import ValidationError
 
 from sigbot.models import Role
 from sigbot.planfile.schema import PlanFile
-from sigbot.scheduler.planning import parse_check_in, parse_duration, parse_quiet_hours
 from sigbot.timeutil import NonexistentLocalTime, local_to_utc, zone
+from sigbot.timing import parse_check_in, parse_duration, parse_quiet_hours
 
 FAMILY_ROLES = frozenset({Role.YOUTH, Role.GUARDIAN})
 

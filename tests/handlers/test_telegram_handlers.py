@@ -13,9 +13,9 @@ from telegram.ext import Application, ApplicationBuilder
 
 from sigbot.clock import FakeClock
 from sigbot.db import Database
+from sigbot.domain.invites import create_invite
 from sigbot.handlers import telegram as telegram_handlers
 from sigbot.handlers.services import Services
-from sigbot.invites import create_invite
 from sigbot.models import Appointment, Escalation, Member
 from tests.sigbot.env import Env, make_env
 

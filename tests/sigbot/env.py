@@ -16,15 +16,15 @@ from sigbot.channels.telegram import TelegramChannel
 from sigbot.channels.twilio_sms import TwilioSmsChannel
 from sigbot.clock import FakeClock
 from sigbot.db import Database
-from sigbot.dispatcher import Dispatcher, DispatchPolicy
-from sigbot.engine.escalation import TeamLead
-from sigbot.engine.planner import Planner
-from sigbot.inbound import InboundHandler
-from sigbot.messages import Catalog, MessageComposer, SourceCatalog
-from sigbot.messenger import Messenger
+from sigbot.domain.escalations import TeamLead
+from sigbot.domain.inbound import InboundHandler
+from sigbot.messages.texts import Catalog, MessageComposer, SourceCatalog
 from sigbot.models import Case, Member
+from sigbot.outbox.dispatcher import Dispatcher, DispatchPolicy
+from sigbot.outbox.messenger import Messenger
 from sigbot.planfile.importer import import_plan
 from sigbot.planfile.loader import parse_plan_text
+from sigbot.scheduler.planner import Planner
 from tests.fakes import FakeTelegramServer, FakeTwilioServer
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "case.yaml"
@@ -70,7 +70,7 @@ class Env:
 
 def _composer_catalog() -> Catalog:
     try:
-        from sigbot.i18n import Translator
+        from sigbot.messages.translator import Translator
     except ImportError:  # pragma: no cover - while the catalogs are being written
         return SourceCatalog()
     return Translator()

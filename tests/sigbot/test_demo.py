@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sigbot.demo import run_demo
-from sigbot.i18n import Translator
+from sigbot.messages.translator import Translator
 
 
 async def test_demo_plays_four_weeks(tmp_path: Path) -> None:

@@ -14,11 +14,11 @@ from telegram.request import HTTPXRequest
 from sigbot.channels.telegram import TelegramChannel
 from sigbot.clock import FakeClock
 from sigbot.db import Database
-from sigbot.dispatcher import Dispatcher, DispatchPolicy
-from sigbot.messages import MessageComposer, SourceCatalog
-from sigbot.messenger import Messenger
+from sigbot.messages.texts import MessageComposer, SourceCatalog
 from sigbot.models import OutboxMessage, OutboxState
-from sigbot.outbox import insert_once
+from sigbot.outbox.dispatcher import Dispatcher, DispatchPolicy
+from sigbot.outbox.messenger import Messenger
+from sigbot.outbox.store import insert_once
 from tests.conftest import _truncate_all_sql
 from tests.fakes import FakeTelegramServer
 

@@ -11,9 +11,9 @@ from sqlmodel import col, select
 from sigbot.channels.base import Outgoing, SendResult
 from sigbot.clock import FakeClock
 from sigbot.db import Database
-from sigbot.dispatcher import Dispatcher, DispatchPolicy
 from sigbot.journal import read_journal
 from sigbot.models import Case, ContactAddress, OutboxMessage, OutboxState
+from sigbot.outbox.dispatcher import Dispatcher, DispatchPolicy
 from tests.sigbot.env import EXAMPLE, Env, make_env
 
 
@@ -314,7 +314,7 @@ async def test_second_message_to_a_chat_waits_without_holding_others(
 ) -> None:
     """Two messages for one chat and one for another: the other chat is not held up; the
     second message to the first chat goes a second later."""
-    from sigbot.ratelimit import RateLimiter
+    from sigbot.outbox.ratelimit import RateLimiter
 
     async with make_env(db, clock) as env:
         case = await env.load()

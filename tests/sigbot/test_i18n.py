@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sigbot.i18n import Translator, all_msgids
-from sigbot.messages import SMS, MessageComposer
-from sigbot.sms_text import segments
+from sigbot.messages.sms_segments import segments
+from sigbot.messages.texts import SMS, MessageComposer
+from sigbot.messages.translator import Translator, all_msgids
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 LANGUAGES = ["sv", "en"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sigbot.ratelimit import RateLimiter
+from sigbot.outbox.ratelimit import RateLimiter
 
 
 class FakeTime:

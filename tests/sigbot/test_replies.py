@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sigbot.replies import ReplyKind, callback_data, parse_callback_data, parse_reply
+from sigbot.messages.replies import ReplyKind, callback_data, parse_callback_data, parse_reply
 
 Y, H, N, S, G, U = (
     ReplyKind.YES,

@@ -13,7 +13,8 @@ from sqlmodel import col, func, select
 
 from sigbot.clock import FakeClock
 from sigbot.db import Database
-from sigbot.http import HttpDeps, build_http_app
+from sigbot.domain.delivery import StatusRecorder
+from sigbot.handlers.http import HttpDeps, build_http_app
 from sigbot.journal import read_journal
 from sigbot.models import (
     Appointment,
@@ -23,7 +24,6 @@ from sigbot.models import (
     OutboxMessage,
     OutboxState,
 )
-from sigbot.twilio_status import StatusRecorder
 from tests.fakes import sign_twilio_request
 from tests.sigbot.env import Env, make_env
 
@@ -251,7 +251,7 @@ async def test_cant_come_marks_the_appointment_missed(db: Database, clock: FakeC
         clock.advance(timedelta(hours=1, minutes=1))
         await env.cycle()
         assert env.tg.messages_to(1001), "Noah gets the BUP reminder on Telegram"
-        from sigbot.inbound import Incoming
+        from sigbot.domain.inbound import Incoming
 
         await env.inbound.handle(Incoming("telegram", "1001", "nej", "tg:1001:55"))
         async with db.session() as session:

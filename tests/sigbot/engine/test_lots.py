@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from sigbot.clock import FakeClock
 from sigbot.db import Database
-from sigbot.inbound import Incoming
+from sigbot.domain.inbound import Incoming
 from sigbot.journal import read_journal
 from sigbot.models import Case, Commitment, Escalation, OutboxMessage, OutboxState
 from tests.sigbot.engine.plans import plan
@@ -56,7 +56,7 @@ async def journal(env: Env, ref: str = "T-1") -> list[tuple[str, str]]:
 
 async def press(env: Env, row: OutboxMessage, answer: str) -> None:
     """The member answers a prompt (a Telegram button or an SMS word)."""
-    from sigbot.replies import parse_reply
+    from sigbot.messages.replies import parse_reply
 
     assert row.id is not None
     if row.channel == "telegram":

@@ -18,13 +18,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.channels.base import Channel, Outgoing, SendError
 from sigbot.clock import Clock
-from sigbot.consent import may_receive_now
 from sigbot.db import Database
+from sigbot.domain.consent import may_receive_now
 from sigbot.journal import record
-from sigbot.messenger import Messenger
 from sigbot.models import Case, CaseStatus, ContactAddress, Member, OutboxMessage, OutboxState, Role
-from sigbot.outbox import Route, claim_due
-from sigbot.ratelimit import RateLimiter
+from sigbot.outbox.messenger import Messenger
+from sigbot.outbox.ratelimit import RateLimiter
+from sigbot.outbox.store import Route, claim_due
 
 log = structlog.get_logger(__name__)
 

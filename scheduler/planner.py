@@ -20,13 +20,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.clock import Clock
-from sigbot.consent import load_consents, may_receive
 from sigbot.db import Database
-from sigbot.engine.answers import propose_meeting_after_misses, record_outcome
-from sigbot.engine.escalation import TeamLead, climb_unacknowledged, escalate
-from sigbot.engine.overview import send_overviews
+from sigbot.domain.answers import propose_meeting_after_misses, record_outcome
+from sigbot.domain.consent import load_consents, may_receive
+from sigbot.domain.escalations import TeamLead, climb_unacknowledged, escalate
 from sigbot.journal import record
-from sigbot.messenger import Messenger
 from sigbot.models import (
     ActionPlan,
     Appointment,
@@ -44,17 +42,18 @@ from sigbot.models import (
     OutboxState,
     Role,
 )
-from sigbot.outbox import Route
-from sigbot.scheduler.planning import (
+from sigbot.outbox.messenger import Messenger
+from sigbot.outbox.store import Route
+from sigbot.scheduler.rules.overview import send_overviews
+from sigbot.scheduler.timing import next_check_in, reminder_times
+from sigbot.timeutil import local_to_utc, zone
+from sigbot.timing import (
     QuietHours,
     apply_quiet_hours,
-    next_check_in,
     parse_check_in,
     parse_duration,
     parse_quiet_hours,
-    reminder_times,
 )
-from sigbot.timeutil import local_to_utc, zone
 
 log = structlog.get_logger(__name__)
 

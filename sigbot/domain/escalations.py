@@ -15,7 +15,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.journal import record
-from sigbot.messenger import Messenger, coordinators
 from sigbot.models import (
     Case,
     Escalation,
@@ -23,7 +22,8 @@ from sigbot.models import (
     JournalEntry,
     Member,
 )
-from sigbot.outbox import Route
+from sigbot.outbox.messenger import Messenger, coordinators
+from sigbot.outbox.store import Route
 
 ACTIONS = {"ack": "acknowledged", "call": "will call", "meeting": "will call a meeting"}
 

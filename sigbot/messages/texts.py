@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from babel.dates import format_datetime
 
 from sigbot.channels.base import Button
-from sigbot.replies import ReplyKind, callback_data
+from sigbot.messages.replies import ReplyKind, callback_data
 from sigbot.timeutil import zone
 
 

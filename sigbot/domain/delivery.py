@@ -12,8 +12,8 @@ from sqlmodel import select
 from sigbot.clock import Clock
 from sigbot.db import Database
 from sigbot.journal import record
-from sigbot.messenger import Messenger
 from sigbot.models import Case, Member, OutboxMessage, OutboxState
+from sigbot.outbox.messenger import Messenger
 
 RANK = {
     "accepted": 0,

@@ -19,8 +19,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
-from sigbot.inbound import InboundHandler, Incoming
-from sigbot.twilio_status import StatusRecorder
+from sigbot.domain.delivery import StatusRecorder
+from sigbot.domain.inbound import InboundHandler, Incoming
 
 log = structlog.get_logger(__name__)
 

@@ -14,7 +14,6 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.journal import record
-from sigbot.messenger import Messenger
 from sigbot.models import (
     Appointment,
     Case,
@@ -24,7 +23,8 @@ from sigbot.models import (
     Meeting,
     Member,
 )
-from sigbot.outbox import Route
+from sigbot.outbox.messenger import Messenger
+from sigbot.outbox.store import Route
 from sigbot.timeutil import local_to_utc, zone
 
 OVERVIEW_AT = time(8, 0)

@@ -14,7 +14,7 @@ from typing import Any
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-LOCALE_DIR = Path(__file__).with_name("locale")
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
 DOMAIN = "sigbot"
 FALLBACKS = ("sv", "en")
 
@@ -57,7 +57,7 @@ class Translator:
 
 def all_msgids() -> list[str]:
     """Every message id sigbot uses (the template catalog is built from these)."""
-    from sigbot import messages
+    from sigbot.messages import texts as messages
 
     ids: list[str] = []
     for table in (messages.SMS, messages.TELEGRAM):

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from sigbot.engine.escalation import escalate
+from sigbot.domain.escalations import escalate
 from sigbot.journal import record
-from sigbot.messages import TWO_MISSES
-from sigbot.messenger import Messenger
+from sigbot.messages.replies import ReplyKind
+from sigbot.messages.texts import TWO_MISSES
 from sigbot.models import (
     Answer,
     Appointment,
@@ -28,7 +28,7 @@ from sigbot.models import (
     Member,
     OutboxMessage,
 )
-from sigbot.replies import ReplyKind
+from sigbot.outbox.messenger import Messenger
 
 MISS_REASONS = ("cannot_come", "not_done", "no_reply", "overdue")
 ANSWER_OF = {ReplyKind.YES: Answer.YES, ReplyKind.HELP: Answer.HELP, ReplyKind.NO: Answer.NO}

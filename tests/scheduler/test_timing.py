@@ -7,17 +7,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sigbot.scheduler.planning import (
-    CheckInRule,
+from sigbot.scheduler.timing import (
     adaptive_interval_days,
-    apply_quiet_hours,
-    format_duration,
     kept_streak,
     next_check_in,
+    reminder_times,
+)
+from sigbot.timing import (
+    CheckInRule,
+    apply_quiet_hours,
+    format_duration,
     parse_check_in,
     parse_duration,
     parse_quiet_hours,
-    reminder_times,
 )
 
 TZ = ZoneInfo("Europe/Stockholm")

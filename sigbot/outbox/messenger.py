@@ -15,12 +15,12 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.channels.base import Button
-from sigbot.consent import may_receive_now
+from sigbot.domain.consent import may_receive_now
 from sigbot.journal import record
 from sigbot.models import Case, Member, OutboxMessage, OutboxState, Role
-from sigbot.outbox import Route, choose_route, insert_once
-from sigbot.scheduler.planning import apply_quiet_hours, parse_quiet_hours
+from sigbot.outbox.store import Route, choose_route, insert_once
 from sigbot.timeutil import zone
+from sigbot.timing import apply_quiet_hours, parse_quiet_hours
 
 
 class Composer(Protocol):

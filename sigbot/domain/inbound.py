@@ -16,11 +16,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.clock import Clock
 from sigbot.db import Database
-from sigbot.dispatcher import mark_address
-from sigbot.engine.answers import apply_answer
-from sigbot.engine.escalation import escalate
+from sigbot.domain.answers import apply_answer
+from sigbot.domain.escalations import escalate
 from sigbot.journal import record
-from sigbot.messenger import Messenger
+from sigbot.messages.replies import ReplyKind, parse_reply
 from sigbot.models import (
     Case,
     CaseStatus,
@@ -30,8 +29,9 @@ from sigbot.models import (
     OutboxMessage,
     OutboxState,
 )
-from sigbot.outbox import Route
-from sigbot.replies import ReplyKind, parse_reply
+from sigbot.outbox.dispatcher import mark_address
+from sigbot.outbox.messenger import Messenger
+from sigbot.outbox.store import Route
 
 log = structlog.get_logger(__name__)
 

@@ -1,0 +1,1 @@
+"""The outbox: every message a row first, then a send (store, messenger, dispatcher)."""
