@@ -20,12 +20,12 @@ from telegram.ext import (
     filters,
 )
 
-from sigbot.domain.escalations import acknowledge
+from sigbot.domain.escalations import acknowledge_from_chat
 from sigbot.domain.inbound import Incoming
 from sigbot.domain.invites import redeem_invite
 from sigbot.handlers.services import Services
 from sigbot.messages.replies import parse_callback_data
-from sigbot.models import Case, Member, Role
+from sigbot.models import Case
 from sigbot.outbox.store import Route
 
 log = structlog.get_logger(__name__)
@@ -128,25 +128,16 @@ async def _escalation_button(svc: Services, chat_id: int, data: str) -> str:
         escalation_id = int(raw_id)
     except (ValueError, KeyError):
         return "?"
-    now = svc.clock.now()
     async with svc.db.session() as session:
-        from sqlmodel import select
-
-        coordinators = list(
-            await session.exec(
-                select(Member).where(
-                    Member.telegram_chat_id == chat_id, Member.role == Role.COORDINATOR
-                )
-            )
+        done = await acknowledge_from_chat(
+            session,
+            escalation_id=escalation_id,
+            chat_id=chat_id,
+            action=action,
+            now=svc.clock.now(),
         )
-        for member in coordinators:
-            done = await acknowledge(
-                session, escalation_id=escalation_id, by=member, action=action, now=now
-            )
-            if done is not None:
-                await session.commit()
-                return "✓"
-    return "?"
+        await session.commit()
+    return "✓" if done is not None else "?"
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -50,9 +50,6 @@ from sigbot.timeutil import local_to_utc, zone
 from sigbot.timing import (
     QuietHours,
     apply_quiet_hours,
-    parse_check_in,
-    parse_duration,
-    parse_quiet_hours,
 )
 
 log = structlog.get_logger(__name__)
@@ -182,7 +179,7 @@ class Planner:
             session=session,
             case=case,
             tz=zone(case.timezone),
-            quiet=parse_quiet_hours(case.quiet_hours),
+            quiet=case.quiet_hours,
             now=now,
             members=members,
             consents=await load_consents(session, case.id),
@@ -549,13 +546,12 @@ class Planner:
         topic: str,
         key_prefix: str,
         event: datetime,
-        remind: list[str] | None,
+        remind: tuple[timedelta, ...] | None,
         params: dict[str, Any],
         subject: tuple[str, int],
     ) -> None:
         """Queue the reminders of one event for one person at the plan's (or default) offsets."""
-        offsets = [parse_duration(d) for d in remind] if remind is not None else None
-        for i, at in enumerate(reminder_times(event, offsets, ctx.tz)):
+        for i, at in enumerate(reminder_times(event, remind, ctx.tz)):
             await self._queue(
                 ctx,
                 member,
@@ -795,13 +791,13 @@ class Planner:
 
     async def _check_ins(self, ctx: _Ctx) -> None:
         for commitment in await self._open_commitments(ctx):
-            if not commitment.check_in:
+            if commitment.check_in is None:
                 continue
             member = ctx.members.get(commitment.owner_member_id)
             if member is None or not member.active:
                 continue
             assert commitment.id is not None
-            rule = parse_check_in(commitment.check_in)
+            rule = commitment.check_in
             if commitment.next_check_in_at is None and commitment.last_check_in_at is not None:
                 last_key = f"checkin|{commitment.id}|{int(commitment.last_check_in_at.timestamp())}"
                 last_prompt = (

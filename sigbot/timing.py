@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 
 from sigbot.timeutil import local_to_utc
 
+CheckInKind = Literal["daily", "weekly", "interval", "adaptive"]
+QUIET_HOURS_DEFAULT = "21:00-08:00"
+
 _DURATION = re.compile(
     r"^P(?:(?P<y>\d+)Y)?(?:(?P<mo>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?"
     r"(?:T(?:(?P<h>\d+)H)?(?:(?P<mi>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
@@ -61,6 +64,11 @@ class QuietHours:
             return self.start <= t < self.end
         return t >= self.start or t < self.end
 
+    @property
+    def text(self) -> str:
+        """The plan file's spelling, "21:00-08:00", as it is stored."""
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
     def end_after(self, local: datetime) -> datetime:
         """The aware local moment the current quiet period ends."""
         tz = local.tzinfo
@@ -107,15 +115,26 @@ def apply_quiet_hours(
 
 @dataclass(frozen=True)
 class CheckInRule:
-    kind: Literal["daily", "weekly", "interval", "adaptive"]
+    """How often a commitment is checked in on: daily, weekly, adaptive, or every ``interval``."""
+
+    kind: CheckInKind
     interval: timedelta | None = None
+
+    @property
+    def text(self) -> str:
+        """The canonical spelling stored in the database: "adaptive", "PT12H"."""
+        if self.kind == "interval":
+            assert self.interval is not None
+            return format_duration(self.interval)
+        return self.kind
 
 
 def parse_check_in(text: str) -> CheckInRule:
     """daily, weekly, adaptive, or an ISO duration of at least an hour."""
-    raw = text.strip().lower()
-    if raw in ("daily", "weekly", "adaptive"):
-        return CheckInRule(raw)  # type: ignore[arg-type]
+    named: dict[str, CheckInKind] = {"daily": "daily", "weekly": "weekly", "adaptive": "adaptive"}
+    kind = named.get(text.strip().lower())
+    if kind is not None:
+        return CheckInRule(kind)
     try:
         interval = parse_duration(text.strip().upper())
     except ValueError:

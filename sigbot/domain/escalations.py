@@ -21,6 +21,7 @@ from sigbot.models import (
     EscalationLevel,
     JournalEntry,
     Member,
+    Role,
 )
 from sigbot.outbox.messenger import Messenger, coordinators
 from sigbot.outbox.store import Route
@@ -182,6 +183,27 @@ async def acknowledge(
         data={"escalation_id": escalation.id, "action": action},
     )
     return escalation
+
+
+async def acknowledge_from_chat(
+    session: AsyncSession,
+    *,
+    escalation_id: int,
+    chat_id: int,
+    action: str,
+    now: datetime,
+) -> Escalation | None:
+    """A coordinator pressed an alert's button in their Telegram chat; None if not theirs."""
+    staff = await session.exec(
+        select(Member).where(Member.telegram_chat_id == chat_id, Member.role == Role.COORDINATOR)
+    )
+    for member in staff:
+        done = await acknowledge(
+            session, escalation_id=escalation_id, by=member, action=action, now=now
+        )
+        if done is not None:
+            return done
+    return None
 
 
 async def climb_unacknowledged(

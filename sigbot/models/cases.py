@@ -9,7 +9,8 @@ from sqlalchemy import BigInteger, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from sigbot.models.enums import CaseStatus
-from sigbot.models.types import JSONType, Timestamped, UTCDateTime, utc_now
+from sigbot.models.types import JSONType, QuietHoursColumn, Timestamped, UTCDateTime, utc_now
+from sigbot.timing import QUIET_HOURS_DEFAULT, QuietHours, parse_quiet_hours
 
 
 class Case(Timestamped, table=True):
@@ -28,7 +29,10 @@ class Case(Timestamped, table=True):
     coordinator_key: str = Field(max_length=64)
     backup_key: str | None = Field(default=None, max_length=64)
     timezone: str = Field(default="Europe/Stockholm", max_length=64)
-    quiet_hours: str = Field(default="21:00-08:00", max_length=16)
+    quiet_hours: QuietHours | None = Field(
+        default=parse_quiet_hours(QUIET_HOURS_DEFAULT),
+        sa_column=Column(QuietHoursColumn(), nullable=False),
+    )
     no_reply_after_s: int = 7200
     ack_within_s: int = 14400
     plan_digest: str = Field(default="", max_length=64)

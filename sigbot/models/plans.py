@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from sigbot.models.enums import Answer, CommitmentStatus, EventStatus, MeetingKind
-from sigbot.models.types import JSONType, Timestamped, UTCDateTime
+from sigbot.models.types import (
+    CheckInColumn,
+    DurationsColumn,
+    JSONType,
+    Timestamped,
+    UTCDateTime,
+)
+from sigbot.timing import CheckInRule
 
 
 class Meeting(Timestamped, table=True):
@@ -24,7 +31,9 @@ class Meeting(Timestamped, table=True):
     starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     place: str | None = Field(default=None, max_length=200)
     status: str = Field(default=EventStatus.PLANNED, max_length=16)
-    remind: list[str] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
+    remind: tuple[timedelta, ...] | None = Field(
+        default=None, sa_column=Column(DurationsColumn(), nullable=True)
+    )
 
 
 class MeetingInvitation(SQLModel, table=True):
@@ -54,7 +63,9 @@ class Appointment(Timestamped, table=True):
     what: str = Field(max_length=200)
     place: str | None = Field(default=None, max_length=200)
     starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
-    remind: list[str] | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
+    remind: tuple[timedelta, ...] | None = Field(
+        default=None, sa_column=Column(DurationsColumn(), nullable=True)
+    )
     status: str = Field(default=EventStatus.PLANNED, max_length=16)
     answer: str = Field(default=Answer.PENDING, max_length=16)
 
@@ -87,7 +98,7 @@ class Commitment(Timestamped, table=True):
     area: str = Field(max_length=16)
     text: str
     due_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
-    check_in: str | None = Field(default=None, max_length=32)
+    check_in: CheckInRule | None = Field(default=None, sa_column=Column(CheckInColumn()))
     status: str = Field(default=CommitmentStatus.OPEN, max_length=16)
     kept_streak: int = 0
     outcomes: list[bool] = Field(default_factory=list, sa_column=Column(JSONType, nullable=False))

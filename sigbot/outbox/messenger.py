@@ -20,7 +20,7 @@ from sigbot.journal import record
 from sigbot.models import Case, Member, OutboxMessage, OutboxState, Role
 from sigbot.outbox.store import Route, choose_route, insert_once
 from sigbot.timeutil import zone
-from sigbot.timing import apply_quiet_hours, parse_quiet_hours
+from sigbot.timing import apply_quiet_hours
 
 
 class Composer(Protocol):
@@ -109,10 +109,7 @@ class Messenger:
             )
             return None
         if member.role == Role.COORDINATOR and self.coordinators_keep_quiet_hours:
-            due_at = (
-                apply_quiet_hours(due_at, parse_quiet_hours(case.quiet_hours), zone(case.timezone))
-                or due_at
-            )
+            due_at = apply_quiet_hours(due_at, case.quiet_hours, zone(case.timezone)) or due_at
         body = self.composer.render(kind, route.channel, member.language, params)
         row = OutboxMessage(
             idempotency_key=key,

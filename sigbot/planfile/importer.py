@@ -335,7 +335,7 @@ async def _sync_meetings(
     for rm in plan.meetings:
         meeting = existing.get(rm.key)
         when = rm.starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        remind = list(rm.remind) if rm.remind is not None else None
+        remind = rm.remind
         if meeting is None:
             meeting = Meeting(
                 case_id=_id(case),
@@ -435,7 +435,7 @@ async def _sync_appointments(
         seen.add(ra.key)
         appt = existing.get(ra.key)
         when = ra.starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-        remind = list(ra.remind) if ra.remind is not None else None
+        remind = ra.remind
         member_id = _id(members[ra.who])
         if appt is None:
             appt = Appointment(

@@ -32,7 +32,13 @@ from pydantic import ValidationError
 from sigbot.models import Role
 from sigbot.planfile.schema import PlanFile
 from sigbot.timeutil import NonexistentLocalTime, local_to_utc, zone
-from sigbot.timing import parse_check_in, parse_duration, parse_quiet_hours
+from sigbot.timing import (
+    CheckInRule,
+    QuietHours,
+    parse_check_in,
+    parse_duration,
+    parse_quiet_hours,
+)
 
 FAMILY_ROLES = frozenset({Role.YOUTH, Role.GUARDIAN})
 
@@ -88,7 +94,7 @@ class ResolvedMeeting:
     starts_at: dt.datetime
     place: str | None
     invite: tuple[str, ...]
-    remind: tuple[str, ...] | None
+    remind: tuple[dt.timedelta, ...] | None
     status: str
 
 
@@ -99,7 +105,7 @@ class ResolvedAppointment:
     what: str
     starts_at: dt.datetime
     place: str | None
-    remind: tuple[str, ...] | None
+    remind: tuple[dt.timedelta, ...] | None
     status: str
 
 
@@ -110,7 +116,7 @@ class ResolvedCommitment:
     area: str
     text: str
     due_at: dt.datetime | None
-    check_in: str | None
+    check_in: CheckInRule | None
 
 
 @dataclass(frozen=True)
@@ -125,7 +131,7 @@ class ResolvedPlan:
     paused_until: dt.datetime | None
     outcome: str | None
     timezone: str
-    quiet_hours: str
+    quiet_hours: QuietHours | None
     no_reply_after: dt.timedelta
     ack_within: dt.timedelta
     members: tuple[ResolvedMember, ...]
@@ -239,7 +245,7 @@ def _number(keys: Iterable[str]) -> list[str]:
 
 def _check_durations(
     values: Iterable[str] | None, where: str, problems: list[PlanProblem]
-) -> tuple[str, ...] | None:
+) -> tuple[dt.timedelta, ...] | None:
     if values is None:
         return None
     good = []
@@ -252,7 +258,7 @@ def _check_durations(
         if td <= dt.timedelta(0):
             problems.append(PlanProblem(f"{where}[{i}]", "must be longer than zero"))
             continue
-        good.append(value)
+        good.append(td)
     return tuple(good)
 
 
@@ -266,8 +272,9 @@ def _resolve(
     except ValueError as exc:
         problems.append(PlanProblem("case.timezone", str(exc)))
         return None
+    quiet_hours = None
     try:
-        parse_quiet_hours(case.quiet_hours)
+        quiet_hours = parse_quiet_hours(case.quiet_hours)
     except ValueError as exc:
         problems.append(PlanProblem("case.quiet_hours", str(exc)))
     durations: dict[str, dt.timedelta] = {}
@@ -421,15 +428,14 @@ def _resolve(
         where = f"commitments[{i}]"
         need(cm.owner, f"{where}.owner")
         due = _parse_local(cm.due, tz, f"{where}.due", problems) if cm.due else None
+        check_in = None
         if cm.check_in is not None:
             try:
-                parse_check_in(cm.check_in)
+                check_in = parse_check_in(cm.check_in)
             except ValueError as exc:
                 problems.append(PlanProblem(f"{where}.check_in", str(exc)))
         key = cm.key or _renumber(auto_c[i])
-        commitments.append(
-            ResolvedCommitment(key, cm.owner, cm.area.value, cm.text, due, cm.check_in)
-        )
+        commitments.append(ResolvedCommitment(key, cm.owner, cm.area.value, cm.text, due, check_in))
     _unique((c.key for c in commitments), "commitments", problems)
 
     paused_until = None
@@ -445,8 +451,13 @@ def _resolve(
     canonical = json.dumps(
         {"plan": plan.model_dump(mode="json"), "tz": tz_name}, sort_keys=True, ensure_ascii=False
     )
+    # The file's own spelling of check_in keeps the digest of existing plan versions stable.
     commitments_canonical = json.dumps(
-        [c.__dict__ | {"due_at": c.due_at.isoformat() if c.due_at else None} for c in commitments],
+        [
+            c.__dict__
+            | {"due_at": c.due_at.isoformat() if c.due_at else None, "check_in": entry.check_in}
+            for c, entry in zip(commitments, plan.commitments, strict=True)
+        ],
         sort_keys=True,
         ensure_ascii=False,
     )
@@ -459,7 +470,7 @@ def _resolve(
         paused_until=paused_until,
         outcome=case.outcome,
         timezone=tz_name,
-        quiet_hours=case.quiet_hours,
+        quiet_hours=quiet_hours,
         no_reply_after=durations["no_reply_after"],
         ack_within=durations["ack_within"],
         members=tuple(members.values()),
