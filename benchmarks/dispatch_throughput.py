@@ -27,7 +27,7 @@ from sigbot.channels.telegram import TelegramChannel
 from sigbot.clock import FakeClock
 from sigbot.db import Database, migrate
 from sigbot.logs import configure_logging
-from sigbot.messages.texts import MessageComposer, SourceCatalog
+from sigbot.messages.composer import MessageComposer, SourceCatalog
 from sigbot.models import OutboxMessage
 from sigbot.outbox.dispatcher import Dispatcher, DispatchPolicy
 from sigbot.outbox.messenger import Messenger

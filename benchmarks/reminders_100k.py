@@ -31,7 +31,7 @@ from sigbot.channels.base import Outgoing, SendResult
 from sigbot.clock import SystemClock
 from sigbot.db import Database, migrate
 from sigbot.logs import configure_logging
-from sigbot.messages.texts import MessageComposer, SourceCatalog
+from sigbot.messages.composer import MessageComposer, SourceCatalog
 from sigbot.models import OutboxMessage
 from sigbot.outbox.dispatcher import Dispatcher, DispatchPolicy
 from sigbot.outbox.messenger import Messenger
@@ -54,44 +54,52 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+async def load_rows(
+    db: Database, rows: int, due_in_window: int, window: float, start: datetime
+) -> dict[str, float]:
+    """Insert ``rows`` pending reminders; the first ``due_in_window`` fall due during the run.
+
+    Returns each due row's body with the moment it falls due.
+    """
+    rng = random.Random(42)
+    due: dict[str, float] = {}
+    batch: list[dict[str, object]] = []
+    for i in range(rows):
+        if i < due_in_window:
+            at = start + timedelta(seconds=rng.uniform(0, window))
+            due[f"r{i}"] = at.timestamp()
+        else:
+            at = start + timedelta(days=1, seconds=rng.uniform(0, 30 * 86400))
+        batch.append(
+            {
+                "idempotency_key": f"bench|{i}",
+                "channel": "telegram",
+                "address": str(100_000 + i),
+                "language": "sv",
+                "topic": "reminders",
+                "kind": "appointment_reminder",
+                "body": f"r{i}",
+                "params": {},
+                "due_at": at,
+                "state": "pending",
+                "attempts": 0,
+                "expects_reply": True,
+                "created_at": datetime.now(UTC),
+            }
+        )
+        if len(batch) == 5000 or i == rows - 1:
+            async with db.engine.begin() as conn:
+                await conn.execute(insert(OutboxMessage), batch)  # type: ignore[arg-type]  # rows as dicts
+            batch = []
+    return due
+
+
 async def main(rows: int, due_in_window: int, window: float, url: str | None) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.from_url(url or f"sqlite+aiosqlite:///{tmp}/bench.db")
         await migrate(db)
         start = datetime.now(UTC) + timedelta(seconds=5)
-        rng = random.Random(42)
-        due: dict[str, float] = {}
-        batch = []
-        for i in range(rows):
-            if i < due_in_window:
-                at = start + timedelta(seconds=rng.uniform(0, window))
-                due[f"r{i}"] = at.timestamp()
-            else:
-                at = start + timedelta(days=1, seconds=rng.uniform(0, 30 * 86400))
-            batch.append(
-                {
-                    "idempotency_key": f"bench|{i}",
-                    "channel": "telegram",
-                    "address": str(100_000 + i),
-                    "language": "sv",
-                    "topic": "reminders",
-                    "kind": "appointment_reminder",
-                    "body": f"r{i}",
-                    "params": {},
-                    "due_at": at,
-                    "state": "pending",
-                    "attempts": 0,
-                    "expects_reply": True,
-                    "created_at": datetime.now(UTC),
-                }
-            )
-            if len(batch) == 5000:
-                async with db.engine.begin() as conn:
-                    await conn.execute(insert(OutboxMessage), batch)  # type: ignore[arg-type]
-                batch = []
-        if batch:
-            async with db.engine.begin() as conn:
-                await conn.execute(insert(OutboxMessage), batch)  # type: ignore[arg-type]
+        due = await load_rows(db, rows, due_in_window, window, start)
         rss_loaded = rss_mib()
         channel = TimingChannel()
         dispatcher = Dispatcher(

@@ -1,13 +1,13 @@
 """The HTTP side of ``sigbot run``: Twilio and Telegram webhooks and a health check.
 
-Signatures are checked before anything else: a request without a valid ``X-Twilio-Signature``
-for ``SIGBOT_PUBLIC_URL + path`` gets 403 and changes nothing.
+Each route authenticates through its provider's channel module first (a request without a
+valid ``X-Twilio-Signature`` for ``SIGBOT_PUBLIC_URL`` + path, or without Telegram's secret
+token, gets 403 and changes nothing), lets that module read it, calls one domain operation and
+answers (docs/architecture.md, "How a message travels", step 4).
 """
 
 from __future__ import annotations
 
-import hmac
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,14 +17,13 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from twilio.request_validator import RequestValidator
 
+from sigbot.channels import telegram, twilio_sms
+from sigbot.channels.base import Webhooks
 from sigbot.domain.delivery import StatusRecorder
-from sigbot.domain.inbound import InboundHandler, Incoming
+from sigbot.domain.inbound import InboundHandler
 
 log = structlog.get_logger(__name__)
-
-EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
 @dataclass
@@ -40,82 +39,78 @@ class HttpDeps:
     telegram_update: Callable[[dict[str, Any]], Awaitable[None]] | None = None
 
 
-async def _twilio_form(request: Request, deps: HttpDeps) -> dict[str, str] | None:
-    """The form fields if the Twilio signature is valid, else None."""
-    if not deps.twilio_auth_token:
+async def signed_form(request: Request, hooks: Webhooks | None) -> dict[str, str] | None:
+    """The form fields if the provider's signature is valid, else None (the form unread when
+    there is no signature at all)."""
+    if hooks is None:
         return None
-    signature = request.headers.get("X-Twilio-Signature", "")
+    signature = request.headers.get(hooks.signature_header, "")
     if not signature:
         return None
     form = await request.form()
-    params = {k: str(v) for k, v in form.multi_items()}
-    url = deps.public_url.rstrip("/") + request.url.path
-    if request.url.query:
-        url += "?" + request.url.query
-    if not RequestValidator(deps.twilio_auth_token).validate(url, params, signature):
+    params = {key: str(value) for key, value in form.multi_items()}
+    if not hooks.authentic(
+        path=request.url.path, query=request.url.query, params=params, signature=signature
+    ):
         return None
     return params
 
 
+def _forbidden(request: Request, what: str) -> Response:
+    log.warning(f"{what} rejected", path=request.url.path)
+    return PlainTextResponse("invalid signature", status_code=403)
+
+
 def build_http_app(deps: HttpDeps) -> Starlette:
-    """The Starlette application with every endpoint of shared/CONTRACT.md."""
+    """The Starlette application with every endpoint of docs/deploy.md."""
+    twilio: Webhooks | None = None
+    if deps.twilio_auth_token:
+        twilio = twilio_sms.TwilioWebhooks(
+            auth_token=deps.twilio_auth_token, public_url=deps.public_url
+        )
 
     async def healthz(_: Request) -> Response:
         status = await deps.health()
         ok = all(part.get("ok", False) for part in status.values() if isinstance(part, dict))
-        # The contract: always 200, with the status in the body for monitors to read.
+        # Always 200, with the status in the body for monitors to read.
         return JSONResponse({"ok": ok, **status}, status_code=200)
 
-    async def twilio_sms(request: Request) -> Response:
-        params = await _twilio_form(request, deps)
-        if params is None:
-            log.warning("twilio webhook rejected", path=request.url.path)
-            return PlainTextResponse("invalid signature", status_code=403)
-        sender = params.get("From", "")
-        if not sender:
+    async def twilio_sms_webhook(request: Request) -> Response:
+        params = await signed_form(request, twilio)
+        if params is None or twilio is None:
+            return _forbidden(request, "twilio webhook")
+        incoming = twilio.incoming(params)
+        if incoming is None:
             return PlainTextResponse("missing From", status_code=400)
-        await deps.inbound.handle(
-            Incoming(
-                channel="sms",
-                address=sender,
-                text=params.get("Body", ""),
-                provider_id=params.get("MessageSid") or params.get("SmsSid"),
-            )
-        )
-        # Our answers go through the outbox, so Twilio gets an empty reply here.
-        return Response(EMPTY_TWIML, media_type="application/xml")
+        await deps.inbound.handle(incoming)
+        return Response(twilio_sms.EMPTY_TWIML, media_type="application/xml")
 
     async def twilio_status(request: Request) -> Response:
-        params = await _twilio_form(request, deps)
-        if params is None:
-            log.warning("twilio status rejected", path=request.url.path)
-            return PlainTextResponse("invalid signature", status_code=403)
-        await deps.status.record(
-            provider_id=params.get("MessageSid", ""),
-            status=params.get("MessageStatus", ""),
-            error_code=params.get("ErrorCode") or None,
-        )
+        params = await signed_form(request, twilio)
+        if params is None or twilio is None:
+            return _forbidden(request, "twilio status")
+        update = twilio.status(params)
+        if update is not None:
+            await deps.status.apply(update)
         return Response(status_code=204)
 
     async def telegram_webhook(request: Request) -> Response:
         if deps.telegram_update is None or not deps.telegram_secret:
             return PlainTextResponse("telegram webhook not enabled", status_code=404)
-        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if not hmac.compare_digest(given.encode(), deps.telegram_secret.encode()):
+        given = request.headers.get(telegram.SECRET_HEADER, "")
+        if not telegram.secret_matches(given, deps.telegram_secret):
             return PlainTextResponse("invalid secret", status_code=403)
         try:
-            data = json.loads(await request.body())
-        except ValueError:
-            return PlainTextResponse("not JSON", status_code=400)
-        if not isinstance(data, dict):
-            return PlainTextResponse("not an update", status_code=400)
-        await deps.telegram_update(data)
+            update = telegram.update_from_body(await request.body())
+        except ValueError as exc:
+            return PlainTextResponse(str(exc), status_code=400)
+        await deps.telegram_update(update)
         return Response(status_code=200)
 
     return Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
-            Route("/twilio/sms", twilio_sms, methods=["POST"]),
+            Route("/twilio/sms", twilio_sms_webhook, methods=["POST"]),
             Route("/twilio/status", twilio_status, methods=["POST"]),
             Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
         ]

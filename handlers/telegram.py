@@ -1,7 +1,9 @@
 """Telegram update handlers: /start with an invitation code, answer buttons, free text.
 
-Handlers are thin: they turn an update into an ``Incoming`` (or an invitation redemption, or an
-escalation acknowledgement) and hand it to the services in ``context.bot_data``.
+Handlers are thin: the Telegram channel module reads an update into an ``Incoming``, the button
+codec reads a button's payload, and one domain operation (inbound handling, an invitation
+redemption, an escalation acknowledgement) gets it through the services in
+``context.bot_data`` (docs/architecture.md, "How a message travels", step 4).
 """
 
 from __future__ import annotations
@@ -20,25 +22,18 @@ from telegram.ext import (
     filters,
 )
 
+from sigbot.channels.telegram import incoming_answer, incoming_text
 from sigbot.domain.escalations import acknowledge_from_chat
-from sigbot.domain.inbound import Incoming
 from sigbot.domain.invites import redeem_invite
 from sigbot.handlers.services import Services
-from sigbot.messages.replies import parse_callback_data
+from sigbot.messages.buttons import AnswerPress, EscalationPress, decode
 from sigbot.models import Case
+from sigbot.models.enums import ChannelKind, MessageKind, Topic
 from sigbot.outbox.store import Route
 
 log = structlog.get_logger(__name__)
 
 SERVICES_KEY = "sigbot.services"
-ESCALATION_PREFIX = "e:"
-ESCALATION_ACTIONS = {"a": "ack", "c": "call", "m": "meeting"}
-
-
-def escalation_callback(action: str, escalation_id: int) -> str:
-    """Callback data for an escalation button: ``e:a:42`` (acknowledge 42)."""
-    code = next(k for k, v in ESCALATION_ACTIONS.items() if v == action)
-    return f"{ESCALATION_PREFIX}{code}:{escalation_id}"
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -67,20 +62,20 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 session,
                 case=case,
                 member=member,
-                kind="linked",
-                topic="reminders",
+                kind=MessageKind.LINKED,
+                topic=Topic.REMINDERS,
                 params={"name": member.name},
                 key=f"linked|{member.id}|{chat.id}",
                 due_at=now,
                 now=now,
-                exclude=frozenset({Route("sms", member.phone or "")}),
+                exclude=frozenset({Route(ChannelKind.SMS, member.phone or "")}),
             )
         else:
             await svc.messenger.to_address(
                 session,
-                route=Route("telegram", str(chat.id)),
+                route=Route(ChannelKind.TELEGRAM, str(chat.id)),
                 language="sv",
-                kind="link_invalid" if code else "unknown_sender",
+                kind=MessageKind.LINK_INVALID if code else MessageKind.UNKNOWN_SENDER,
                 params={},
                 key=f"start|{chat.id}|{update.update_id}",
                 now=now,
@@ -96,22 +91,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None or chat is None or query.data is None:
         return
     svc = services(context)
-    if query.data.startswith(ESCALATION_PREFIX):
-        text = await _escalation_button(svc, chat.id, query.data)
-    else:
-        parsed = parse_callback_data(query.data)
-        if parsed is None:
-            text = "?"
-        else:
-            await svc.inbound.handle(
-                Incoming(
-                    channel="telegram",
-                    address=str(chat.id),
-                    text="",
-                    provider_id=f"tg-cb:{query.id}",
-                    callback=parsed,
-                )
-            )
+    press = decode(query.data)
+    text = "?"
+    if isinstance(press, EscalationPress):
+        text = await _escalation_button(svc, chat.id, press)
+    elif isinstance(press, AnswerPress):
+        incoming = incoming_answer(update, press.kind, press.prompt_id)
+        if incoming is not None:
+            await svc.inbound.handle(incoming)
             text = "✓"
     try:
         await query.answer(text)
@@ -121,19 +108,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("callback answer failed", error=type(exc).__name__)
 
 
-async def _escalation_button(svc: Services, chat_id: int, data: str) -> str:
-    try:
-        _, code, raw_id = data.split(":", 2)
-        action = ESCALATION_ACTIONS[code]
-        escalation_id = int(raw_id)
-    except (ValueError, KeyError):
-        return "?"
+async def _escalation_button(svc: Services, chat_id: int, press: EscalationPress) -> str:
     async with svc.db.session() as session:
         done = await acknowledge_from_chat(
             session,
-            escalation_id=escalation_id,
+            escalation_id=press.escalation_id,
             chat_id=chat_id,
-            action=action,
+            action=press.action,
             now=svc.clock.now(),
         )
         await session.commit()
@@ -142,18 +123,9 @@ async def _escalation_button(svc: Services, chat_id: int, data: str) -> str:
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Free text or a digit/word answer typed into the chat."""
-    message = update.effective_message
-    chat = update.effective_chat
-    if message is None or chat is None or message.text is None:
-        return
-    await services(context).inbound.handle(
-        Incoming(
-            channel="telegram",
-            address=str(chat.id),
-            text=message.text,
-            provider_id=f"tg:{chat.id}:{message.message_id}",
-        )
-    )
+    incoming = incoming_text(update)
+    if incoming is not None:
+        await services(context).inbound.handle(incoming)
 
 
 def install(application: Application[Any, Any, Any, Any, Any, Any], svc: Services) -> None:

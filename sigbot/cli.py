@@ -68,39 +68,48 @@ def init() -> None:
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="plan file (YAML), see docs/plan-file.md")],
+    files: Annotated[
+        list[Path], typer.Argument(help="plan files (YAML), one case each; see docs/plan-file.md")
+    ],
     check: Annotated[
-        bool, typer.Option("--check", help="only validate the file; write nothing")
+        bool, typer.Option("--check", help="only validate the files; write nothing")
     ] = False,
 ) -> None:
-    """Create or update one case from a plan file. A bad file is refused whole (exit 2)."""
+    """Create or update one case per plan file. A bad file is refused whole, the good ones are
+    taken; the exit code is 2 if any file was refused."""
+    settings = _settings()
+    refused = asyncio.run(_import_files(settings, files, check=check))
+    if refused:
+        raise typer.Exit(2)
+
+
+async def _import_files(settings: Settings, files: list[Path], *, check: bool) -> int:
+    """Import each file in its own transaction; returns how many were refused."""
     from sigbot.planfile.importer import import_plan
     from sigbot.planfile.loader import PlanError, load_plan_file
 
-    settings = _settings()
+    refused = 0
+    db = Database.from_url(settings.database_url)
     try:
-        plan = load_plan_file(file, default_timezone=settings.timezone)
-    except PlanError as exc:
-        typer.echo(f"sigbot: plan file refused, nothing was written:\n{exc}", err=True)
-        raise typer.Exit(2) from None
-    if check:
-        typer.echo(f"{plan.ref}: the plan file is valid (nothing written)")
-        return
-
-    async def _work(db: Database) -> str:
-        await migrate(db)
-        async with db.session() as session:
-            report = await import_plan(session=session, plan=plan, clock=SystemClock())
-            await session.commit()
-        if report.unchanged:
-            return f"{report.ref}: unchanged"
-        if report.created:
-            return f"{report.ref}: created" + (
-                f", action plan version {report.plan_version}" if report.plan_version else ""
-            )
-        return f"{report.ref}: updated: " + "; ".join(report.changes)
-
-    typer.echo(_run_db(settings, _work))
+        if not check:
+            await migrate(db)
+        for file in files:
+            try:
+                plan = load_plan_file(file, default_timezone=settings.timezone)
+                if check:
+                    typer.echo(f"{plan.ref}: the plan file is valid (nothing written)")
+                    continue
+                async with db.session() as session:
+                    report = await import_plan(session=session, plan=plan, clock=SystemClock())
+                    await session.commit()
+            except PlanError as exc:
+                typer.echo(f"sigbot: plan file refused, nothing was written:\n{exc}", err=True)
+                refused += 1
+                continue
+            typer.echo(report.summary())
+    finally:
+        await db.dispose()
+    return refused
 
 
 @app.command()

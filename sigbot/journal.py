@@ -1,6 +1,6 @@
 """The case journal: append events as they happen, read them back oldest first.
 
-The journal is the coordinator's record (shared/DOMAIN.md: "documents every contact in journal
+The journal is the coordinator's record (docs/domain.md: "documents every contact in journal
 form"), so it holds message texts; logs never do.
 """
 

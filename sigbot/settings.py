@@ -1,7 +1,7 @@
 """Configuration from the environment or a ``.env`` file, validated once at start.
 
-The names are the outside contract (shared/CONTRACT.md); a bad value stops the service with one
-line naming the variable.
+The names are the outside contract (README.md, .env.example); a bad value stops the service
+with one line naming the variable.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Build the settings, turning pydantic's report into one line naming the variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)  # type: ignore[arg-type]  # values of any type: pydantic checks them
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = error.get("loc") or ()

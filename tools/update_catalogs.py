@@ -1,6 +1,6 @@
 """Regenerate sigbot/locale/sigbot.pot from the message ids and merge it into each .po file.
 
-Run after changing texts in sigbot/messages.py: ``.venv/bin/python tools/update_catalogs.py``.
+Run after changing texts in sigbot/messages/texts.py: ``.venv/bin/python tools/update_catalogs.py``.
 Existing translations are kept; new ids get an empty msgstr for a translator to fill.
 """
 

@@ -7,86 +7,104 @@ yesterday, sent once a day at 08:00 in the coordinator's time zone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.journal import record
 from sigbot.models import (
+    MISS_REASONS,
     Appointment,
     Case,
     CaseStatus,
+    ChannelKind,
     Escalation,
     EventStatus,
+    JournalKind,
     Meeting,
     Member,
+    MessageKind,
 )
-from sigbot.outbox.messenger import Messenger
+from sigbot.outbox.messenger import Messenger, coordinators
 from sigbot.outbox.store import Route
 from sigbot.timeutil import local_to_utc, zone
 
 OVERVIEW_AT = time(8, 0)
-MISS_REASONS = ("cannot_come", "not_done", "no_reply", "overdue")
 
 
 @dataclass
-class _Inbox:
+class Inbox:
     """What one coordinator (one Telegram chat) hears about this morning."""
 
+    chat: int
     language: str
-    tz: str
+    day: date
     cases: list[Case] = field(default_factory=list)
-    lines: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"overview|{self.chat}|{self.day.isoformat()}"
+
+
+def inboxes(staffed: Iterable[tuple[Case, Member]], now: datetime) -> list[Inbox]:
+    """Group cases by their coordinator's chat, for those whose 08:00 has come today."""
+    found: dict[int, Inbox] = {}
+    for case, coordinator in staffed:
+        tz = zone(case.timezone)
+        today = now.astimezone(tz).date()
+        if coordinator.telegram_chat_id is None or now < _local(today, OVERVIEW_AT, tz):
+            continue
+        inbox = found.setdefault(
+            coordinator.telegram_chat_id,
+            Inbox(coordinator.telegram_chat_id, coordinator.language, today),
+        )
+        inbox.cases.append(case)
+    return list(found.values())
+
+
+def case_line(
+    case: Case, alerts: int, misses: int, today: list[tuple[datetime, str]]
+) -> dict[str, object]:
+    """One case's line: open alerts, misses since yesterday, today's times in local time."""
+    tz = zone(case.timezone)
+    return {
+        "ref": case.ref,
+        "paused": case.status == CaseStatus.PAUSED,
+        "alerts": alerts,
+        "misses": misses,
+        "today": ", ".join(f"{at.astimezone(tz):%H:%M} {what}" for at, what in sorted(today)),
+    }
 
 
 async def send_overviews(session: AsyncSession, messenger: Messenger, *, now: datetime) -> int:
     """Queue today's overview for every coordinator whose 08:00 has come; returns how many."""
-    cases = list(
-        await session.exec(
-            select(Case).where(col(Case.status).in_([CaseStatus.ACTIVE, CaseStatus.PAUSED]))
-        )
+    cases = await session.exec(
+        select(Case).where(col(Case.status).in_([CaseStatus.ACTIVE, CaseStatus.PAUSED]))
     )
-    inboxes: dict[int, _Inbox] = {}
+    staffed = []
     for case in cases:
-        assert case.id is not None
-        tz = zone(case.timezone)
-        today = now.astimezone(tz).date()
-        if now < local_to_utc(datetime.combine(today, OVERVIEW_AT), tz, strict=False):
-            continue
-        coordinator = (
-            await session.exec(
-                select(Member).where(
-                    Member.case_id == case.id,
-                    Member.key == case.coordinator_key,
-                    col(Member.active),
-                )
-            )
-        ).first()
-        if coordinator is None or coordinator.telegram_chat_id is None:
-            continue
-        inbox = inboxes.setdefault(
-            coordinator.telegram_chat_id, _Inbox(coordinator.language, case.timezone)
-        )
-        inbox.cases.append(case)
+        found = await coordinators(session, case, [case.coordinator_key])
+        if found:
+            staffed.append((case, found[0]))
     queued = 0
-    for chat, inbox in inboxes.items():
-        today = now.astimezone(zone(inbox.tz)).date()
-        if await messenger.exists(session, f"overview|{chat}|{today.isoformat()}"):
+    for inbox in inboxes(staffed, now):
+        if await messenger.exists(session, inbox.key):
             continue  # already sent today: skip the counting
-        for case in inbox.cases:
-            inbox.lines.append(await _case_line(session, case, now))
+        lines = [await _line(session, case, now) for case in inbox.cases]
         new = await messenger.to_address(
             session,
-            route=Route("telegram", str(chat)),
+            route=Route(ChannelKind.TELEGRAM, str(inbox.chat)),
             language=inbox.language,
-            kind="daily_overview",
+            kind=MessageKind.DAILY_OVERVIEW,
             params={
-                "date": today.isoformat(),
-                "cases": sorted(inbox.lines, key=lambda line: str(line["ref"])),
+                "date": inbox.day.isoformat(),
+                "cases": sorted(lines, key=lambda line: str(line["ref"])),
             },
-            key=f"overview|{chat}|{today.isoformat()}",
+            key=inbox.key,
             now=now,
         )
         if new is None:
@@ -97,40 +115,39 @@ async def send_overviews(session: AsyncSession, messenger: Messenger, *, now: da
                 session,
                 case_id=case.id,
                 at=now,
-                kind="overview.sent",
+                kind=JournalKind.OVERVIEW_SENT,
                 summary="the case was in the coordinator's morning overview",
                 data={"outbox_id": new},
             )
     return queued
 
 
-async def _case_line(session: AsyncSession, case: Case, now: datetime) -> dict[str, object]:
+def _local(day: date, at: time, tz: ZoneInfo) -> datetime:
+    return local_to_utc(datetime.combine(day, at), tz, strict=False)
+
+
+async def _line(session: AsyncSession, case: Case, now: datetime) -> dict[str, object]:
     tz = zone(case.timezone)
     day = now.astimezone(tz).date()
-    start = local_to_utc(datetime.combine(day, time()), tz, strict=False)
-    end = local_to_utc(datetime.combine(day + timedelta(days=1), time()), tz, strict=False)
-    alerts = (
-        await session.exec(
-            select(func.count())
-            .select_from(Escalation)
-            .where(Escalation.case_id == case.id, col(Escalation.acknowledged_at).is_(None))
+    start, end = _local(day, time(), tz), _local(day + timedelta(days=1), time(), tz)
+    open_alerts = (
+        select(func.count())
+        .select_from(Escalation)
+        .where(Escalation.case_id == case.id, col(Escalation.acknowledged_at).is_(None))
+    )
+    missed = (
+        select(func.count())
+        .select_from(Escalation)
+        .where(
+            Escalation.case_id == case.id,
+            col(Escalation.reason).in_(MISS_REASONS),
+            col(Escalation.created_at) >= now - timedelta(days=1),
         )
-    ).one()
-    misses = (
-        await session.exec(
-            select(func.count())
-            .select_from(Escalation)
-            .where(
-                Escalation.case_id == case.id,
-                col(Escalation.reason).in_(MISS_REASONS),
-                col(Escalation.created_at) >= now - timedelta(days=1),
-            )
-        )
-    ).one()
+    )
     names = {
         m.id: m.name for m in await session.exec(select(Member).where(Member.case_id == case.id))
     }
-    events: list[tuple[datetime, str]] = []
+    today: list[tuple[datetime, str]] = []
     for appointment in await session.exec(
         select(Appointment).where(
             Appointment.case_id == case.id,
@@ -140,7 +157,7 @@ async def _case_line(session: AsyncSession, case: Case, now: datetime) -> dict[s
         )
     ):
         who = names.get(appointment.member_id, "?")
-        events.append((appointment.starts_at, f"{appointment.what} ({who})"))
+        today.append((appointment.starts_at, f"{appointment.what} ({who})"))
     for meeting in await session.exec(
         select(Meeting).where(
             Meeting.case_id == case.id,
@@ -149,14 +166,7 @@ async def _case_line(session: AsyncSession, case: Case, now: datetime) -> dict[s
             col(Meeting.starts_at) < end,
         )
     ):
-        events.append((meeting.starts_at, f"{meeting.kind} meeting"))
-    today = ", ".join(
-        f"{at.astimezone(tz).strftime('%H:%M')} {what}" for at, what in sorted(events)
-    )
-    return {
-        "ref": case.ref,
-        "paused": case.status == CaseStatus.PAUSED,
-        "alerts": int(alerts),
-        "misses": int(misses),
-        "today": today,
-    }
+        today.append((meeting.starts_at, f"{meeting.kind} meeting"))
+    alerts = int((await session.exec(open_alerts)).one())
+    misses = int((await session.exec(missed)).one())
+    return case_line(case, alerts, misses, today)

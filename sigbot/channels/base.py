@@ -1,17 +1,35 @@
 """What every channel adapter offers, and the errors it raises.
 
-An adapter only sends; everything around a send (claiming, retrying, falling back, journaling)
-is the dispatcher's job, so adapters stay small and interchangeable.
+As in nyaruka/courier, one provider's module holds all of its side: sending, checking that a
+webhook really came from it, and reading its inbound messages and status callbacks into the
+provider-neutral ``Incoming`` and ``StatusUpdate``. Everything around a send (claiming,
+retrying, falling back, journaling) is the dispatcher's job, and what a message or a status
+means is the domain's (docs/architecture.md, "How a message travels"), so adapters stay small
+and interchangeable.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from sigbot.models.enums import Unreachable
+from sigbot.models.enums import ChannelKind, DeliveryStatus, Unreachable
 
-__all__ = ["Button", "Channel", "Outgoing", "SendError", "SendResult", "Unreachable"]
+if TYPE_CHECKING:
+    from sigbot.domain.inbound import Incoming
+
+__all__ = [
+    "Button",
+    "Channel",
+    "DeliveryStatus",
+    "Outgoing",
+    "SendError",
+    "SendResult",
+    "StatusUpdate",
+    "Unreachable",
+    "Webhooks",
+]
 
 
 @dataclass(frozen=True)
@@ -88,3 +106,44 @@ class RecordingChannel:
         self._next += 1
         self.sent.append(message)
         return SendResult(provider_id=f"{self.name}-{self._next}")
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    """A provider's callback about a message it took, read into our terms.
+
+    ``provider`` is the name people read in the journal ("Twilio").
+    """
+
+    channel: ChannelKind
+    provider: str
+    provider_id: str
+    status: DeliveryStatus
+    error_code: str | None = None
+
+
+class Webhooks(Protocol):
+    """The receiving side of a provider that posts to our webhooks (Twilio).
+
+    The HTTP handlers call ``authentic`` before anything else, then one of the parsers, and hand
+    the result to one domain operation.
+    """
+
+    @property
+    def signature_header(self) -> str:
+        """The HTTP header the provider signs its requests in."""
+        ...
+
+    def authentic(
+        self, *, path: str, query: str, params: Mapping[str, str], signature: str
+    ) -> bool:
+        """Whether the request's signature proves it came from the provider."""
+        ...
+
+    def incoming(self, params: Mapping[str, str]) -> Incoming | None:
+        """An inbound-message webhook as an ``Incoming``; None when it names no sender."""
+        ...
+
+    def status(self, params: Mapping[str, str]) -> StatusUpdate | None:
+        """A status callback as a ``StatusUpdate``; None when it is not one we track."""
+        ...

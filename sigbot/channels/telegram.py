@@ -1,14 +1,28 @@
-"""Telegram channel: sends through python-telegram-bot's ``Bot`` and maps its errors to ours."""
+"""Telegram, all of it: sending through python-telegram-bot's ``Bot`` (its errors mapped to
+ours), the webhook's secret token, and updates read into the provider-neutral ``Incoming``.
+
+Updates themselves are routed by PTB's ``Application`` to the handlers in ``handlers/telegram.py``;
+this module only says what a Telegram message or button press is in our terms
+(docs/architecture.md, "How a message travels", step 4).
+"""
 
 from __future__ import annotations
 
+import hmac
+import json
 import warnings
 from datetime import timedelta
+from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from sigbot.channels.base import Outgoing, SendError, SendResult, Unreachable
+from sigbot.channels.base import DeliveryStatus, Outgoing, SendError, SendResult, Unreachable
+from sigbot.domain.inbound import Incoming
+from sigbot.messages.replies import ReplyKind
+from sigbot.models.enums import ChannelKind
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -55,7 +69,7 @@ def map_telegram_error(exc: TelegramError) -> SendError:
 class TelegramChannel:
     """Sends messages to Telegram chats; the address is the chat id."""
 
-    name = "telegram"
+    name = ChannelKind.TELEGRAM.value
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
@@ -75,4 +89,56 @@ class TelegramChannel:
             )
         except TelegramError as exc:
             raise map_telegram_error(exc) from exc
-        return SendResult(provider_id=str(sent.message_id), provider_status="sent")
+        return SendResult(
+            provider_id=str(sent.message_id), provider_status=DeliveryStatus.SENT.value
+        )
+
+
+def secret_matches(given: str, secret: str) -> bool:
+    """Telegram proves a webhook call with the secret we gave ``setWebhook``; compared in
+    constant time so the secret cannot be guessed byte by byte."""
+    return hmac.compare_digest(given.encode(), secret.encode())
+
+
+def update_from_body(body: bytes) -> dict[str, Any]:
+    """The JSON update of a webhook call.
+
+    Raises:
+        ValueError: the body is not JSON ("not JSON") or not an object ("not an update").
+    """
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise ValueError("not JSON") from None
+    if not isinstance(data, dict):
+        raise ValueError("not an update")
+    return data
+
+
+def incoming_text(update: Update) -> Incoming | None:
+    """Text typed into a chat; None for anything without text."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or chat is None or message.text is None:
+        return None
+    return Incoming(
+        channel=ChannelKind.TELEGRAM,
+        address=str(chat.id),
+        text=message.text,
+        provider_id=f"tg:{chat.id}:{message.message_id}",
+    )
+
+
+def incoming_answer(update: Update, kind: ReplyKind, prompt_id: int) -> Incoming | None:
+    """An answer button pressed; the query id makes a second delivery of it a duplicate."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or chat is None:
+        return None
+    return Incoming(
+        channel=ChannelKind.TELEGRAM,
+        address=str(chat.id),
+        text="",
+        provider_id=f"tg-cb:{query.id}",
+        callback=(kind, prompt_id),
+    )

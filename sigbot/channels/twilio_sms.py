@@ -1,21 +1,50 @@
-"""SMS channel through Twilio's REST API with the twilio library's async client.
+"""Twilio SMS, all of it: sending, the webhook signature, inbound SMS and status callbacks.
 
-The library's own retries are left off on purpose: it would retry POSTs and could send an SMS
-twice. Retrying is the outbox's job. Its request logging (which includes numbers and texts) is
-kept below INFO so no phone number or message body reaches the logs.
+Sending uses the twilio library's async client with its own retries left off on purpose: it
+would retry POSTs and could send an SMS twice; retrying is the outbox's job. Its request logging
+(which includes numbers and texts) is kept below INFO so no phone number or message body reaches
+the logs. Webhooks are believed only with a valid ``X-Twilio-Signature`` for
+``SIGBOT_PUBLIC_URL`` + path (docs/architecture.md, "How a message travels", step 4).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 
 import aiohttp
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from sigbot.channels.base import Outgoing, SendError, SendResult, Unreachable
+from sigbot.channels.base import (
+    DeliveryStatus,
+    Outgoing,
+    SendError,
+    SendResult,
+    StatusUpdate,
+    Unreachable,
+)
+from sigbot.domain.inbound import Incoming
+from sigbot.models.enums import ChannelKind
+
+PROVIDER = "Twilio"
+SIGNATURE_HEADER = "X-Twilio-Signature"
+# Our answers go through the outbox, so a webhook gets an empty reply.
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+# Twilio's MessageStatus words in our terms; anything else (e.g. "receiving") is not tracked.
+STATUSES: dict[str, DeliveryStatus] = {
+    "accepted": DeliveryStatus.ACCEPTED,
+    "queued": DeliveryStatus.QUEUED,
+    "sending": DeliveryStatus.SENDING,
+    "sent": DeliveryStatus.SENT,
+    "delivered": DeliveryStatus.DELIVERED,
+    "undelivered": DeliveryStatus.UNDELIVERED,
+    "failed": DeliveryStatus.FAILED,
+    "read": DeliveryStatus.READ,
+}
 
 OPTED_OUT_CODES = frozenset({21610})
 INVALID_NUMBER_CODES = frozenset({21211, 21214, 21217, 21614, 21612, 21408})
@@ -54,7 +83,7 @@ def map_twilio_error(exc: TwilioRestException) -> SendError:
 class TwilioSmsChannel:
     """Sends SMS; the address is an E.164 number."""
 
-    name = "sms"
+    name = ChannelKind.SMS.value
 
     def __init__(
         self,
@@ -99,3 +128,52 @@ class TwilioSmsChannel:
 
     async def close(self) -> None:
         await self._http.close()
+
+
+class TwilioWebhooks:
+    """Reads what Twilio posts to ``/twilio/sms`` and ``/twilio/status`` (``base.Webhooks``).
+
+    Kept apart from :class:`TwilioSmsChannel` because checking a signature needs only the auth
+    token, not the HTTP session a sender opens inside the running loop.
+    """
+
+    signature_header = SIGNATURE_HEADER
+
+    def __init__(self, *, auth_token: str, public_url: str) -> None:
+        self._validator = RequestValidator(auth_token)
+        self._public_url = public_url.rstrip("/")
+
+    def authentic(
+        self, *, path: str, query: str, params: Mapping[str, str], signature: str
+    ) -> bool:
+        """Twilio signs the URL it called (ours: public URL + path + query) and the form."""
+        if not signature:
+            return False
+        url = self._public_url + path + (f"?{query}" if query else "")
+        return bool(self._validator.validate(url, dict(params), signature))
+
+    def incoming(self, params: Mapping[str, str]) -> Incoming | None:
+        """An inbound SMS; None without a ``From``."""
+        sender = params.get("From", "")
+        if not sender:
+            return None
+        return Incoming(
+            channel=ChannelKind.SMS,
+            address=sender,
+            text=params.get("Body", ""),
+            provider_id=params.get("MessageSid") or params.get("SmsSid"),
+        )
+
+    def status(self, params: Mapping[str, str]) -> StatusUpdate | None:
+        """A status callback; None without a MessageSid or with a status we do not track."""
+        sid = params.get("MessageSid", "")
+        status = STATUSES.get(params.get("MessageStatus", "").lower())
+        if not sid or status is None:
+            return None
+        return StatusUpdate(
+            channel=ChannelKind.SMS,
+            provider=PROVIDER,
+            provider_id=sid,
+            status=status,
+            error_code=params.get("ErrorCode") or None,
+        )

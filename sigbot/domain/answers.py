@@ -2,7 +2,7 @@
 
 "I need help" is never just recorded: it alerts the coordinator at once. "Can't come" and "not
 done" mark the thing missed and escalate. Two misses within seven days propose an extra network
-meeting ("quick feedback and a meeting", shared/DOMAIN.md).
+meeting ("quick feedback and a meeting", docs/domain.md).
 """
 
 from __future__ import annotations
@@ -17,20 +17,23 @@ from sigbot.journal import record
 from sigbot.messages.replies import ReplyKind
 from sigbot.messages.texts import TWO_MISSES
 from sigbot.models import (
+    MISS_REASONS,
     Answer,
     Appointment,
     Case,
     Commitment,
     Escalation,
+    EscalationReason,
     EventStatus,
+    JournalKind,
     Meeting,
     MeetingInvitation,
     Member,
     OutboxMessage,
+    SubjectType,
 )
 from sigbot.outbox.messenger import Messenger
 
-MISS_REASONS = ("cannot_come", "not_done", "no_reply", "overdue")
 ANSWER_OF = {ReplyKind.YES: Answer.YES, ReplyKind.HELP: Answer.HELP, ReplyKind.NO: Answer.NO}
 
 
@@ -50,14 +53,61 @@ async def apply_answer(
     prompt.answered_at = now
     session.add(prompt)
     what = await describe_subject(session, prompt)
-    if prompt.subject_type == "appointment" and prompt.subject_id is not None:
+    await _record_on_subject(session, prompt, member, kind, now)
+    record(
+        session,
+        case_id=case.id,
+        at=now,
+        kind=JournalKind.ANSWER_RECORDED,
+        member_key=member.key,
+        summary=f"{member.name} answered {answer} to {prompt.kind}: {what}",
+        data={"outbox_id": prompt.id, "answer": answer},
+    )
+    subject = (
+        (prompt.subject_type, prompt.subject_id)
+        if prompt.subject_type and prompt.subject_id is not None
+        else None
+    )
+    if kind is ReplyKind.HELP:
+        reason, said, key = EscalationReason.HELP, "I need help", f"help|{prompt.id}"
+    elif kind is ReplyKind.NO:
+        commitment = prompt.subject_type == SubjectType.COMMITMENT
+        reason = EscalationReason.NOT_DONE if commitment else EscalationReason.CANNOT_COME
+        said = "not done" if commitment else "can't come"
+        key = f"{reason}|{prompt.id}"
+    else:
+        return
+    await escalate(
+        session,
+        messenger,
+        case=case,
+        member=member,
+        reason=reason,
+        what=what,
+        answer=said,
+        now=now,
+        subject=subject,
+        dedupe_key=key,
+    )
+    if kind is ReplyKind.NO:
+        await propose_meeting_after_misses(session, messenger, case=case, now=now)
+
+
+async def _record_on_subject(
+    session: AsyncSession, prompt: OutboxMessage, member: Member, kind: ReplyKind, now: datetime
+) -> None:
+    """The answer also belongs to what was asked about: the appointment, invitation or promise."""
+    answer = ANSWER_OF[kind]
+    if prompt.subject_id is None:
+        return
+    if prompt.subject_type == SubjectType.APPOINTMENT:
         appointment = await session.get(Appointment, prompt.subject_id)
         if appointment is not None:
             appointment.answer = answer
             if kind is ReplyKind.NO:
                 appointment.status = EventStatus.MISSED
             session.add(appointment)
-    elif prompt.subject_type == "meeting" and prompt.subject_id is not None:
+    elif prompt.subject_type == SubjectType.MEETING:
         invitation = (
             await session.exec(
                 select(MeetingInvitation).where(
@@ -70,53 +120,11 @@ async def apply_answer(
             invitation.answer = answer
             invitation.answered_at = now
             session.add(invitation)
-    elif prompt.subject_type == "commitment" and prompt.subject_id is not None:
+    elif prompt.subject_type == SubjectType.COMMITMENT:
         commitment = await session.get(Commitment, prompt.subject_id)
         if commitment is not None and kind is not ReplyKind.HELP:
             record_outcome(commitment, kept=kind is ReplyKind.YES, now=now)
             session.add(commitment)
-    record(
-        session,
-        case_id=case.id,
-        at=now,
-        kind="answer.recorded",
-        member_key=member.key,
-        summary=f"{member.name} answered {answer} to {prompt.kind}: {what}",
-        data={"outbox_id": prompt.id, "answer": answer},
-    )
-    subject = (
-        (prompt.subject_type, prompt.subject_id)
-        if prompt.subject_type and prompt.subject_id is not None
-        else None
-    )
-    if kind is ReplyKind.HELP:
-        await escalate(
-            session,
-            messenger,
-            case=case,
-            member=member,
-            reason="help",
-            what=what,
-            answer="I need help",
-            now=now,
-            subject=subject,
-            dedupe_key=f"help|{prompt.id}",
-        )
-    elif kind is ReplyKind.NO:
-        reason = "not_done" if prompt.subject_type == "commitment" else "cannot_come"
-        await escalate(
-            session,
-            messenger,
-            case=case,
-            member=member,
-            reason=reason,
-            what=what,
-            answer="not done" if reason == "not_done" else "can't come",
-            now=now,
-            subject=subject,
-            dedupe_key=f"{reason}|{prompt.id}",
-        )
-        await propose_meeting_after_misses(session, messenger, case=case, now=now)
 
 
 def record_outcome(commitment: Commitment, *, kept: bool, now: datetime) -> None:
@@ -128,15 +136,15 @@ def record_outcome(commitment: Commitment, *, kept: bool, now: datetime) -> None
 
 async def describe_subject(session: AsyncSession, prompt: OutboxMessage) -> str:
     """A short description for the journal and the coordinator: "BUP 2026-11-26 10:00"."""
-    if prompt.subject_type == "appointment" and prompt.subject_id is not None:
+    if prompt.subject_type == SubjectType.APPOINTMENT and prompt.subject_id is not None:
         appointment = await session.get(Appointment, prompt.subject_id)
         if appointment is not None:
             return str(prompt.params.get("what_when") or appointment.what)
-    if prompt.subject_type == "meeting" and prompt.subject_id is not None:
+    if prompt.subject_type == SubjectType.MEETING and prompt.subject_id is not None:
         meeting = await session.get(Meeting, prompt.subject_id)
         if meeting is not None:
             return str(prompt.params.get("what_when") or f"{meeting.kind} meeting")
-    if prompt.subject_type == "commitment" and prompt.subject_id is not None:
+    if prompt.subject_type == SubjectType.COMMITMENT and prompt.subject_id is not None:
         commitment = await session.get(Commitment, prompt.subject_id)
         if commitment is not None:
             return commitment.text
@@ -166,7 +174,7 @@ async def propose_meeting_after_misses(
         await session.exec(
             select(Escalation).where(
                 Escalation.case_id == case.id,
-                Escalation.reason == "two_misses",
+                Escalation.reason == EscalationReason.TWO_MISSES,
                 col(Escalation.created_at) >= week_ago,
             )
         )
@@ -178,7 +186,7 @@ async def propose_meeting_after_misses(
         messenger,
         case=case,
         member=None,
-        reason="two_misses",
+        reason=EscalationReason.TWO_MISSES,
         what=f"{int(misses)} misses within 7 days: an extra network meeting is proposed",
         answer=None,
         now=now,

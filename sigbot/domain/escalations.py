@@ -17,16 +17,26 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sigbot.journal import record
 from sigbot.models import (
     Case,
+    ChannelKind,
     Escalation,
+    EscalationAction,
     EscalationLevel,
     JournalEntry,
+    JournalKind,
     Member,
+    MessageKind,
     Role,
+    SubjectType,
+    Topic,
 )
 from sigbot.outbox.messenger import Messenger, coordinators
 from sigbot.outbox.store import Route
 
-ACTIONS = {"ack": "acknowledged", "call": "will call", "meeting": "will call a meeting"}
+ACTIONS: dict[str, str] = {
+    EscalationAction.ACK: "acknowledged",
+    EscalationAction.CALL: "will call",
+    EscalationAction.MEETING: "will call a meeting",
+}
 
 
 @dataclass(frozen=True)
@@ -65,18 +75,7 @@ async def escalate(
     """Open an escalation and alert the coordinator; None if this one is already open."""
     assert case.id is not None
     key = dedupe_key or f"{reason}|{subject}|{member.id if member else None}|{now.isoformat()}"
-    existing = (
-        await session.exec(
-            select(Escalation).where(
-                Escalation.case_id == case.id,
-                Escalation.reason == reason,
-                Escalation.subject_type == (subject[0] if subject else None),
-                Escalation.subject_id == (subject[1] if subject else None),
-                Escalation.member_id == (member.id if member else None),
-            )
-        )
-    ).all()
-    if any(e.detail.get("key") == key for e in existing):
+    if await _opened_before(session, case, member, reason, subject, key):
         return None
     events = await recent_events(session, case.id)
     escalation = Escalation(
@@ -103,7 +102,7 @@ async def escalate(
         session,
         case_id=case.id,
         at=now,
-        kind="escalation.opened",
+        kind=JournalKind.ESCALATION_OPENED,
         member_key=member.key if member else None,
         summary=f"escalated to the coordinator: {what}"
         + (f" (answer: {answer})" if answer else ""),
@@ -111,6 +110,27 @@ async def escalate(
     )
     await _alert(session, messenger, case, escalation, [case.coordinator_key], now)
     return escalation
+
+
+async def _opened_before(
+    session: AsyncSession,
+    case: Case,
+    member: Member | None,
+    reason: str,
+    subject: tuple[str, int] | None,
+    key: str,
+) -> bool:
+    """Whether this escalation (same reason, subject, person and key) was opened already."""
+    existing = await session.exec(
+        select(Escalation).where(
+            Escalation.case_id == case.id,
+            Escalation.reason == reason,
+            Escalation.subject_type == (subject[0] if subject else None),
+            Escalation.subject_id == (subject[1] if subject else None),
+            Escalation.member_id == (member.id if member else None),
+        )
+    )
+    return any(e.detail.get("key") == key for e in existing)
 
 
 def _params(case: Case, escalation: Escalation) -> dict[str, Any]:
@@ -142,13 +162,13 @@ async def _alert(
             session,
             case=case,
             member=coordinator,
-            kind="escalation",
-            topic="escalations",
+            kind=MessageKind.ESCALATION,
+            topic=Topic.ESCALATIONS,
             params=_params(case, escalation),
             key=f"escalation|{escalation.id}|{escalation.level}|{coordinator.key}",
             due_at=now,
             now=now,
-            subject=("escalation", escalation.id),
+            subject=(SubjectType.ESCALATION, escalation.id),
         )
         sent += new is not None
     return sent
@@ -177,7 +197,7 @@ async def acknowledge(
         session,
         case_id=escalation.case_id,
         at=now,
-        kind="escalation.acknowledged",
+        kind=JournalKind.ESCALATION_ACKNOWLEDGED,
         member_key=by.key,
         summary=f"{by.name} {ACTIONS.get(action, action)}: {escalation.detail.get('what')}",
         data={"escalation_id": escalation.id, "action": action},
@@ -206,56 +226,44 @@ async def acknowledge_from_chat(
     return None
 
 
-async def climb_unacknowledged(
-    session: AsyncSession, messenger: Messenger, *, now: datetime, team_lead: TeamLead
-) -> int:
-    """Move alerts nobody acknowledged in time one step up: backup, then team lead."""
-    due = list(
-        await session.exec(
-            select(Escalation).where(
-                col(Escalation.acknowledged_at).is_(None),
-                col(Escalation.escalate_after).is_not(None),
-                col(Escalation.escalate_after) <= now,
-            )
-        )
-    )
-    moved = 0
-    for escalation in due:
-        case = await session.get(Case, escalation.case_id)
-        assert case is not None and escalation.id is not None
-        if escalation.level == EscalationLevel.COORDINATOR and case.backup_key:
-            escalation.level = EscalationLevel.BACKUP
-            escalation.escalate_after = now + timedelta(seconds=case.ack_within_s)
-            await _alert(session, messenger, case, escalation, [case.backup_key], now)
-            target = f"backup {case.backup_key}"
-        elif escalation.level in (EscalationLevel.COORDINATOR, EscalationLevel.BACKUP):
-            escalation.level = EscalationLevel.TEAM_LEAD
-            escalation.escalate_after = None
-            target = "team lead"
-            if team_lead.telegram_chat_id is not None:
-                await messenger.to_address(
-                    session,
-                    route=Route("telegram", str(team_lead.telegram_chat_id)),
-                    language=team_lead.language,
-                    kind="escalation_team_lead",
-                    params=_params(case, escalation),
-                    key=f"escalation|{escalation.id}|team_lead",
-                    now=now,
-                    case_id=case.id,
-                )
-            else:
-                target = "team lead (none configured: SIGBOT_TEAM_LEAD_CHAT_ID)"
-        else:
-            escalation.escalate_after = None
-            continue
-        session.add(escalation)
-        record(
+async def raise_level(
+    session: AsyncSession,
+    messenger: Messenger,
+    *,
+    escalation: Escalation,
+    case: Case,
+    level: EscalationLevel,
+    now: datetime,
+    team_lead: TeamLead,
+) -> None:
+    """Send an alert nobody acknowledged in time one step up (backup, then team lead)."""
+    assert case.id is not None and escalation.id is not None
+    escalation.level = level
+    escalation.escalate_after = None
+    if level == EscalationLevel.BACKUP:
+        escalation.escalate_after = now + timedelta(seconds=case.ack_within_s)
+        await _alert(session, messenger, case, escalation, [case.backup_key], now)
+        target = f"backup {case.backup_key}"
+    elif team_lead.telegram_chat_id is not None:
+        await messenger.to_address(
             session,
+            route=Route(ChannelKind.TELEGRAM, str(team_lead.telegram_chat_id)),
+            language=team_lead.language,
+            kind=MessageKind.ESCALATION_TEAM_LEAD,
+            params=_params(case, escalation),
+            key=f"escalation|{escalation.id}|team_lead",
+            now=now,
             case_id=case.id,
-            at=now,
-            kind="escalation.raised",
-            summary=f"not acknowledged in time, sent to {target}: {escalation.detail.get('what')}",
-            data={"escalation_id": escalation.id, "level": escalation.level},
         )
-        moved += 1
-    return moved
+        target = "team lead"
+    else:
+        target = "team lead (none configured: SIGBOT_TEAM_LEAD_CHAT_ID)"
+    session.add(escalation)
+    record(
+        session,
+        case_id=case.id,
+        at=now,
+        kind=JournalKind.ESCALATION_RAISED,
+        summary=f"not acknowledged in time, sent to {target}: {escalation.detail.get('what')}",
+        data={"escalation_id": escalation.id, "level": escalation.level},
+    )

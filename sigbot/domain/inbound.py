@@ -18,25 +18,34 @@ from sigbot.clock import Clock
 from sigbot.db import Database
 from sigbot.domain.answers import apply_answer
 from sigbot.domain.escalations import escalate
+from sigbot.domain.opt_out import from_unknown_sender, stop_or_start
 from sigbot.journal import record
 from sigbot.messages.replies import ReplyKind, parse_reply
 from sigbot.models import (
+    REACHED_STATES,
     Case,
     CaseStatus,
     ChannelKind,
+    EscalationReason,
     InboundMessage,
+    JournalKind,
     Member,
+    MessageKind,
     OutboxMessage,
-    OutboxState,
+    Topic,
 )
-from sigbot.outbox.dispatcher import mark_address
-from sigbot.outbox.messenger import Messenger
+from sigbot.outbox.messenger import Messenger, coordinators
 from sigbot.outbox.store import Route
 
 log = structlog.get_logger(__name__)
 
 ANSWER_WINDOW = timedelta(days=7)
-ANSWERABLE = (ReplyKind.YES, ReplyKind.HELP, ReplyKind.NO)
+ACKS = {
+    ReplyKind.YES: MessageKind.ACK_YES,
+    ReplyKind.HELP: MessageKind.ACK_HELP,
+    ReplyKind.NO: MessageKind.ACK_NO,
+}
+ANSWERABLE = tuple(ACKS)
 
 
 @dataclass(frozen=True)
@@ -95,15 +104,91 @@ class InboundHandler:
                 return InboundResult(kind=kind, duplicate=True)
         members = await self._members(session, incoming)
         if not members:
-            return await self._unknown(session, incoming, kind, now)
+            inbound_id = await from_unknown_sender(
+                session,
+                self.messenger,
+                channel=incoming.channel,
+                address=incoming.address,
+                text=incoming.text,
+                provider_id=incoming.provider_id,
+                kind=kind,
+                now=now,
+            )
+            return InboundResult(kind=kind, unknown_sender=True, inbound_id=inbound_id)
         result = InboundResult(kind=kind, member_keys=[m.key for m in members])
         if incoming.channel == ChannelKind.SMS and kind in (ReplyKind.STOP, ReplyKind.START):
-            await self._opt(session, incoming, members, kind, now, result)
+            result.inbound_id = await stop_or_start(
+                session,
+                self.messenger,
+                address=incoming.address,
+                text=incoming.text,
+                provider_id=incoming.provider_id,
+                members=members,
+                stop=kind is ReplyKind.STOP,
+                now=now,
+            )
             return result
+        return await self._from_member(session, incoming, kind, members, now, result)
+
+    async def _from_member(
+        self,
+        session: AsyncSession,
+        incoming: Incoming,
+        kind: ReplyKind,
+        members: list[Member],
+        now: datetime,
+        result: InboundResult,
+    ) -> InboundResult:
+        """Store what a case member wrote, then act on it: an answer, help, or free text."""
         prompt = await self._prompt(session, incoming, members, now)
         member = next((m for m in members if prompt and m.id == prompt.member_id), members[0])
         case = await session.get(Case, member.case_id)
         assert case is not None
+        row = await self._store(session, incoming, kind, case, member, prompt, now)
+        result.inbound_id = row.id
+        result.prompt_id = prompt.id if prompt else None
+        if prompt is not None and kind in ANSWERABLE:
+            await apply_answer(
+                session, self.messenger, prompt=prompt, member=member, case=case, kind=kind, now=now
+            )
+            await self._ack(session, case, member, ACKS[kind], row, now)
+        elif kind is ReplyKind.HELP:
+            await escalate(
+                session,
+                self.messenger,
+                case=case,
+                member=member,
+                reason=EscalationReason.HELP,
+                what="asked for help",
+                answer=incoming.text,
+                now=now,
+                dedupe_key=f"help|inbound|{row.id}",
+            )
+            await self._ack(session, case, member, MessageKind.ACK_HELP, row, now)
+        else:
+            # Free text, or an answer with nothing open to answer: the coordinator reads it.
+            await self.messenger.to_coordinators(
+                session,
+                case=case,
+                kind=MessageKind.REPLY_ATTENTION,
+                params={"who": member.name, "text": incoming.text, "case": case.ref},
+                key=f"reply-attention|{row.id}",
+                now=now,
+            )
+            await self._ack(session, case, member, MessageKind.ACK_UNKNOWN, row, now)
+        return result
+
+    @staticmethod
+    async def _store(
+        session: AsyncSession,
+        incoming: Incoming,
+        kind: ReplyKind,
+        case: Case,
+        member: Member,
+        prompt: OutboxMessage | None,
+        now: datetime,
+    ) -> InboundMessage:
+        """Keep the message and journal it before anything else happens."""
         row = InboundMessage(
             channel=incoming.channel,
             address=incoming.address,
@@ -117,49 +202,17 @@ class InboundHandler:
         )
         session.add(row)
         await session.flush()
-        result.inbound_id = row.id
-        result.prompt_id = prompt.id if prompt else None
         shown = incoming.text if not incoming.callback else f"[button: {kind}]"
         record(
             session,
             case_id=case.id,
             at=now,
-            kind="reply.received",
+            kind=JournalKind.REPLY_RECEIVED,
             member_key=member.key,
             summary=f"{member.name} wrote via {incoming.channel}: {shown} → {kind}",
             data={"inbound_id": row.id, "reply": kind, "in_reply_to": row.in_reply_to},
         )
-        if prompt is not None and kind in ANSWERABLE:
-            await apply_answer(
-                session, self.messenger, prompt=prompt, member=member, case=case, kind=kind, now=now
-            )
-            await self._ack(session, case, member, f"ack_{kind.value.lower()}", row, now)
-            return result
-        if kind is ReplyKind.HELP:
-            await escalate(
-                session,
-                self.messenger,
-                case=case,
-                member=member,
-                reason="help",
-                what="asked for help",
-                answer=incoming.text,
-                now=now,
-                dedupe_key=f"help|inbound|{row.id}",
-            )
-            await self._ack(session, case, member, "ack_help", row, now)
-            return result
-        # Free text, or an answer with nothing open to answer: the coordinator reads it.
-        await self.messenger.to_coordinators(
-            session,
-            case=case,
-            kind="reply_attention",
-            params={"who": member.name, "text": incoming.text, "case": case.ref},
-            key=f"reply-attention|{row.id}",
-            now=now,
-        )
-        await self._ack(session, case, member, "ack_unknown", row, now)
-        return result
+        return row
 
     async def _members(self, session: AsyncSession, incoming: Incoming) -> list[Member]:
         """Active members reachable at this address, in cases that are not closed."""
@@ -193,7 +246,7 @@ class InboundHandler:
                 col(OutboxMessage.member_id).in_(ids),
                 col(OutboxMessage.expects_reply),
                 col(OutboxMessage.answered_at).is_(None),
-                col(OutboxMessage.state).in_([OutboxState.SENT, OutboxState.DELIVERED]),
+                col(OutboxMessage.state).in_(REACHED_STATES),
                 col(OutboxMessage.sent_at) >= now - ANSWER_WINDOW,
             )
         )
@@ -215,27 +268,19 @@ class InboundHandler:
         session: AsyncSession,
         case: Case,
         member: Member,
-        kind: str,
+        kind: MessageKind,
         row: InboundMessage,
         now: datetime,
     ) -> None:
-        coordinator = next(
-            (
-                m
-                for m in await session.exec(
-                    select(Member).where(
-                        Member.case_id == case.id, Member.key == case.coordinator_key
-                    )
-                )
-            ),
-            None,
-        )
+        """Answer on the channel they wrote on, naming their coordinator."""
+        found = await coordinators(session, case, [case.coordinator_key])
+        coordinator = found[0] if found else None
         await self.messenger.to_member(
             session,
             case=case,
             member=member,
             kind=kind,
-            topic="reminders",
+            topic=Topic.REMINDERS,
             params={"coordinator": coordinator.name if coordinator else ""},
             key=f"ack|{row.id}",
             due_at=now,
@@ -243,87 +288,9 @@ class InboundHandler:
             exclude=frozenset(
                 r
                 for r in (
-                    Route("sms", member.phone or ""),
-                    Route("telegram", str(member.telegram_chat_id)),
+                    Route(ChannelKind.SMS, member.phone or ""),
+                    Route(ChannelKind.TELEGRAM, str(member.telegram_chat_id)),
                 )
                 if r.channel != row.channel
             ),
         )
-
-    async def _unknown(
-        self, session: AsyncSession, incoming: Incoming, kind: ReplyKind, now: datetime
-    ) -> InboundResult:
-        row = InboundMessage(
-            channel=incoming.channel,
-            address=incoming.address,
-            provider_id=incoming.provider_id,
-            body=incoming.text,
-            reply_kind=kind,
-            received_at=now,
-        )
-        session.add(row)
-        await session.flush()
-        if kind not in (ReplyKind.STOP, ReplyKind.START):
-            # At most one neutral answer a day per address, so two bots cannot loop.
-            await self.messenger.to_address(
-                session,
-                route=Route(incoming.channel, incoming.address),
-                language="sv",
-                kind="unknown_sender",
-                params={},
-                key=f"unknown-sender|{incoming.channel}|{incoming.address}|{now.date()}",
-                now=now,
-            )
-        return InboundResult(kind=kind, unknown_sender=True, inbound_id=row.id)
-
-    async def _opt(
-        self,
-        session: AsyncSession,
-        incoming: Incoming,
-        members: list[Member],
-        kind: ReplyKind,
-        now: datetime,
-        result: InboundResult,
-    ) -> None:
-        stop = kind is ReplyKind.STOP
-        await mark_address(
-            session,
-            channel=ChannelKind.SMS,
-            address=incoming.address,
-            unusable=stop,
-            reason="opted_out" if stop else None,
-            now=now,
-        )
-        for member in members:
-            case = await session.get(Case, member.case_id)
-            assert case is not None
-            row = InboundMessage(
-                channel=incoming.channel,
-                address=incoming.address,
-                provider_id=incoming.provider_id if member is members[0] else None,
-                case_id=case.id,
-                member_id=member.id,
-                body=incoming.text,
-                reply_kind=kind,
-                received_at=now,
-            )
-            session.add(row)
-            await session.flush()
-            result.inbound_id = result.inbound_id or row.id
-            record(
-                session,
-                case_id=case.id,
-                at=now,
-                kind="sms.opted_out" if stop else "sms.opted_in",
-                member_key=member.key,
-                summary=f"{member.name} {'stopped' if stop else 'restarted'} SMS ({incoming.text})",
-                data={"inbound_id": row.id},
-            )
-            await self.messenger.to_coordinators(
-                session,
-                case=case,
-                kind="opted_out" if stop else "opted_in",
-                params={"who": member.name, "case": case.ref},
-                key=f"opt|{row.id}",
-                now=now,
-            )

@@ -15,8 +15,9 @@ from enum import StrEnum
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from sigbot.domain.members import link_telegram_chat
 from sigbot.journal import find_case, record
-from sigbot.models import InviteCode, Member
+from sigbot.models import InviteCode, JournalKind, Member
 
 INVITE_LIFETIME = timedelta(days=7)
 
@@ -65,7 +66,7 @@ async def create_invite(
         session,
         case_id=case.id,
         at=now,
-        kind="invite.created",
+        kind=JournalKind.INVITE_CREATED,
         member_key=member.key,
         summary=f"Telegram invitation link made for {member.name} (valid 7 days, once)",
     )
@@ -96,17 +97,13 @@ async def redeem_invite(
         return Redeemed(None, InviteProblem.UNKNOWN)
     invite.used_at = now
     invite.used_by_chat = chat_id
-    member.telegram_chat_id = chat_id
-    if member.channel is None:
-        member.channel = "telegram"
-    member.updated_at = now
     session.add(invite)
-    session.add(member)
+    await link_telegram_chat(session, member=member, chat_id=chat_id, now=now)
     record(
         session,
         case_id=member.case_id,
         at=now,
-        kind="invite.redeemed",
+        kind=JournalKind.INVITE_REDEEMED,
         member_key=member.key,
         summary=f"{member.name} linked a Telegram chat",
     )

@@ -1,4 +1,7 @@
-"""What a reply means: 1/JA/YES, 2/HJÄLP/HELP, 3/NEJ/NO, STOP/START, or free text."""
+"""What a typed reply means: 1/JA/YES, 2/HJÄLP/HELP, 3/NEJ/NO, STOP/START, or free text.
+
+Buttons carry the same kinds; their payloads are read in ``sigbot.messages.buttons``.
+"""
 
 from __future__ import annotations
 
@@ -25,23 +28,9 @@ _WORDS = {
 
 
 def parse_reply(text: str) -> ReplyKind:
+    """Digits and words in Swedish and English; trailing punctuation is forgiven."""
     cleaned = re.sub(r"[\s.!?,]+$", "", text.strip()).strip().lower()
     for kind, words in _WORDS.items():
         if cleaned in words:
             return kind
     return ReplyKind.UNKNOWN
-
-
-_CODES = {ReplyKind.YES: "y", ReplyKind.HELP: "h", ReplyKind.NO: "n"}
-
-
-def callback_data(kind: ReplyKind, prompt_id: int) -> str:
-    return f"r:{_CODES[kind]}:{prompt_id}"
-
-
-def parse_callback_data(data: str) -> tuple[ReplyKind, int] | None:
-    match = re.fullmatch(r"r:([yhn]):(\d{1,18})", data)
-    if match is None:
-        return None
-    kind = next(k for k, c in _CODES.items() if c == match.group(1))
-    return kind, int(match.group(2))

@@ -1,6 +1,6 @@
 """Message catalogs: gettext ``.po`` files read with Babel, one per language.
 
-The English source texts in ``sigbot.messages`` are the message ids. Swedish and English are
+The English source texts in ``sigbot.messages.texts`` are the message ids. Swedish and English are
 complete; a language without a catalog (Arabic, Somali, ... until translated) falls back to
 Swedish, then to the English source text, so nobody ever gets an empty message.
 """
@@ -13,6 +13,8 @@ from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+
+from sigbot.messages import texts
 
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
 DOMAIN = "sigbot"
@@ -57,13 +59,9 @@ class Translator:
 
 def all_msgids() -> list[str]:
     """Every message id sigbot uses (the template catalog is built from these)."""
-    from sigbot.messages import texts as messages
-
-    ids: list[str] = []
-    for table in (messages.SMS, messages.TELEGRAM):
-        ids.extend(table.values())
-    for labels in messages.PROMPT_LABELS.values():
+    ids: list[str] = [*texts.SMS.values(), *texts.TELEGRAM.values()]
+    for labels in texts.PROMPT_LABELS.values():
         ids.extend(labels)
-    ids.extend(label for label, _ in messages.ESCALATION_LABELS)
-    ids.extend(messages.EXTRA_MSGIDS)
+    ids.extend(texts.ESCALATION_LABELS.values())
+    ids.extend(texts.EXTRA_MSGIDS)
     return list(dict.fromkeys(ids))

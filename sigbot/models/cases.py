@@ -95,7 +95,7 @@ class ContactAddress(SQLModel, table=True):
 
 
 class Consent(SQLModel, table=True):
-    """Who agreed that what may be shared with whom, and until when (shared/DOMAIN.md)."""
+    """Who agreed that what may be shared with whom, and until when (docs/domain.md)."""
 
     __tablename__ = "consent"
     __table_args__ = (UniqueConstraint("case_id", "key", name="uq_consent_case_key"),)

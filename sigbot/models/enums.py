@@ -233,6 +233,23 @@ class Unreachable(StrEnum):
     INVALID = "invalid"  # a number or chat that does not exist
 
 
+class DeliveryStatus(StrEnum):
+    """Where a provider says a sent message is; each provider's module maps its words to these.
+
+    The values are what ``outbox_message.provider_status`` has always held, so old rows read
+    back unchanged.
+    """
+
+    ACCEPTED = "accepted"
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    READ = "read"
+
+
 class JournalKind(StrEnum):
     """Every kind of journal entry, grouped by what it is about."""
 

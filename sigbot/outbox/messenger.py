@@ -17,10 +17,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sigbot.channels.base import Button
 from sigbot.domain.consent import may_receive_now
 from sigbot.journal import record
-from sigbot.models import Case, Member, OutboxMessage, OutboxState, Role
+from sigbot.models import (
+    Case,
+    ChannelKind,
+    JournalKind,
+    Member,
+    OutboxMessage,
+    OutboxState,
+    Role,
+    Topic,
+)
+from sigbot.outbox.quiet_hours import allowed_at
 from sigbot.outbox.store import Route, choose_route, insert_once
-from sigbot.timeutil import zone
-from sigbot.timing import apply_quiet_hours
+
+# A message to an address outside any case (an unknown sender) is about nothing consent covers.
+NO_CASE_TOPIC = "system"
 
 
 class Composer(Protocol):
@@ -49,12 +60,25 @@ class Messenger:
         composer: Composer,
         enabled_channels: frozenset[str],
         *,
-        coordinators_keep_quiet_hours: bool = False,
+        coordinator_alerts_in_quiet_hours: bool = True,
     ) -> None:
         self.composer = composer
         self.enabled = enabled_channels
         # SIGBOT_COORDINATOR_ALERTS_IN_QUIET_HOURS=false: alerts wait for the morning too.
-        self.coordinators_keep_quiet_hours = coordinators_keep_quiet_hours
+        self.coordinator_alerts_in_quiet_hours = coordinator_alerts_in_quiet_hours
+
+    def allowed_at(
+        self, case: Case, member: Member, kind: str, at: datetime, event: datetime | None = None
+    ) -> datetime | None:
+        """When a message planned for ``at`` may go (see ``sigbot.outbox.quiet_hours``)."""
+        return allowed_at(
+            case,
+            member,
+            kind,
+            at,
+            event,
+            coordinator_alerts_in_quiet_hours=self.coordinator_alerts_in_quiet_hours,
+        )
 
     async def to_member(
         self,
@@ -73,43 +97,22 @@ class Messenger:
         subject: tuple[str, int] | None = None,
         exclude: frozenset[Route] = frozenset(),
         fallback_of: int | None = None,
+        quiet_hours_applied: bool = False,
     ) -> int | None:
         """Queue ``kind`` for ``member``; returns the new row id, or None if not queued.
 
         Not queued when: the key was queued before (idempotent), the consent does not cover
         the member for ``topic``, or the member has no usable route. The last two are journaled.
+        ``due_at`` is moved out of quiet hours unless the caller did so already.
         """
         assert case.id is not None and member.id is not None
         if await self.exists(session, key):
             return None
-        if not await may_receive_now(session, case, member, topic, now):
-            # A cancelled row remembers the decision, so it is journaled once, not every pass.
-            await self.remember(session, key, case, member, kind, topic, now, "no consent")
-            record(
-                session,
-                case_id=case.id,
-                at=now,
-                kind="message.withheld",
-                member_key=member.key,
-                summary=f"{kind} not sent to {member.name}: no consent covers {topic}",
-                data={"kind": kind, "topic": topic},
-            )
-            return None
-        route = await choose_route(session, member, enabled=self.enabled, exclude=exclude)
+        route = await self._route(session, case, member, kind, topic, key, now, exclude)
         if route is None:
-            await self.remember(session, key, case, member, kind, topic, now, "no channel")
-            record(
-                session,
-                case_id=case.id,
-                at=now,
-                kind="message.unroutable",
-                member_key=member.key,
-                summary=f"{kind} for {member.name}: no usable channel",
-                data={"kind": kind},
-            )
             return None
-        if member.role == Role.COORDINATOR and self.coordinators_keep_quiet_hours:
-            due_at = apply_quiet_hours(due_at, case.quiet_hours, zone(case.timezone)) or due_at
+        if not quiet_hours_applied:
+            due_at = self.allowed_at(case, member, kind, due_at) or due_at
         body = self.composer.render(kind, route.channel, member.language, params)
         row = OutboxMessage(
             idempotency_key=key,
@@ -133,6 +136,46 @@ class Messenger:
         )
         return await insert_once(session, row)
 
+    async def _route(
+        self,
+        session: AsyncSession,
+        case: Case,
+        member: Member,
+        kind: str,
+        topic: str,
+        key: str,
+        now: datetime,
+        exclude: frozenset[Route],
+    ) -> Route | None:
+        """The route to use, or None (journaled once) when consent or channels forbid it."""
+        if not await may_receive_now(session, case, member, topic, now):
+            summary = f"{kind} not sent to {member.name}: no consent covers {topic}"
+            data = {"kind": kind, "topic": topic}
+            await self.remember(session, key, case, member, kind, topic, now, "no consent")
+            record(
+                session,
+                case_id=case.id,
+                at=now,
+                kind=JournalKind.MESSAGE_WITHHELD,
+                member_key=member.key,
+                summary=summary,
+                data=data,
+            )
+            return None
+        route = await choose_route(session, member, enabled=self.enabled, exclude=exclude)
+        if route is None:
+            await self.remember(session, key, case, member, kind, topic, now, "no channel")
+            record(
+                session,
+                case_id=case.id,
+                at=now,
+                kind=JournalKind.MESSAGE_UNROUTABLE,
+                member_key=member.key,
+                summary=f"{kind} for {member.name}: no usable channel",
+                data={"kind": kind},
+            )
+        return route
+
     async def to_coordinators(
         self,
         session: AsyncSession,
@@ -154,7 +197,7 @@ class Messenger:
                 case=case,
                 member=member,
                 kind=kind,
-                topic="escalations",
+                topic=Topic.ESCALATIONS,
                 params=params,
                 key=f"{key}|{member.key}",
                 due_at=now,
@@ -189,7 +232,7 @@ class Messenger:
             channel=route.channel,
             address=route.address,
             language=language,
-            topic="escalations" if case_id else "system",
+            topic=Topic.ESCALATIONS if case_id else NO_CASE_TOPIC,
             kind=kind,
             body=body,
             params=params,
@@ -217,7 +260,7 @@ class Messenger:
                 idempotency_key=key,
                 case_id=case.id,
                 member_id=member.id,
-                channel="none",
+                channel=ChannelKind.NONE,
                 address="",
                 language=member.language,
                 topic=topic,

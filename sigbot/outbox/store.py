@@ -71,10 +71,10 @@ async def insert_once(session: AsyncSession, message: OutboxMessage) -> int | No
     """Insert ``message`` unless its idempotency key exists; return the new id or None."""
     values = {
         c.name: getattr(message, c.name)
-        for c in OutboxMessage.__table__.columns  # type: ignore[attr-defined]
+        for c in OutboxMessage.__table__.columns  # type: ignore[attr-defined]  # set by SQLModel at runtime
         if c.name != "id"
     }
-    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]  # set by SQLModel at runtime
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert_fn: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = (
@@ -124,3 +124,30 @@ async def claim_due(
         stmt, {"lease_until": now + lease, "worker": worker, "now": now, "limit": limit}
     )
     return sorted(int(r[0]) for r in result.all())
+
+
+async def mark_address(
+    session: AsyncSession,
+    *,
+    channel: str,
+    address: str,
+    unusable: bool,
+    reason: str | None,
+    now: datetime,
+) -> None:
+    """Record that an address may (not) be used: STOP/START, blocked bot, invalid number."""
+    row = (
+        await session.exec(
+            select(ContactAddress).where(
+                ContactAddress.channel == channel, ContactAddress.address == address
+            )
+        )
+    ).first()
+    if row is None:
+        row = ContactAddress(channel=channel, address=address)
+    row.unusable = unusable
+    row.unusable_reason = reason if unusable else None
+    row.unusable_since = now if unusable else None
+    row.updated_at = now
+    session.add(row)
+    await session.flush()

@@ -1,4 +1,4 @@
-"""The plan file's shape (shared/CONTRACT.md) as pydantic models; the JSON Schema is exported
+"""The plan file's shape (docs/plan-file.md) as pydantic models; the JSON Schema is exported
 from these and committed as ``sigbot/schema/plan.schema.json``.
 
 Only structure is checked here. Cross-references (member keys), phone numbers, durations and

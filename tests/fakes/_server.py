@@ -13,4 +13,4 @@ async def start_local(app: web.Application, port: int) -> tuple[web.AppRunner, i
     await site.start()
     server = site._server
     assert server is not None
-    return runner, int(server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+    return runner, int(server.sockets[0].getsockname()[1])  # type: ignore[union-attr]  # a started TCP site has sockets

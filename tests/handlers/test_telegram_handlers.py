@@ -81,7 +81,8 @@ async def test_button_answers_the_reminder(db: Database, clock: FakeClock) -> No
         clock.advance(timedelta(hours=1, minutes=1))  # BUP reminder (P1D) is due
         await env.cycle()
         reminder = next(m for m in env.tg.messages_to(1001) if "BUP" in m.text)
-        yes = reminder.reply_markup["inline_keyboard"][0][0]["callback_data"]  # type: ignore[index]
+        assert reminder.reply_markup is not None
+        yes = reminder.reply_markup["inline_keyboard"][0][0]["callback_data"]
         await _feed(app, env.tg.push_callback(1001, yes, reminder.message_id))
         methods = [method for method, _ in env.tg.requests]
         assert "answerCallbackQuery" in methods and "editMessageReplyMarkup" in methods
@@ -99,7 +100,8 @@ async def test_coordinator_acknowledges_with_a_button(db: Database, clock: FakeC
         await _feed(app, env.tg.push_message(1001, "2"))  # Noah: I need help
         await env.dispatcher.drain()
         alert = env.tg.messages_to(2001)[-1]
-        call = alert.reply_markup["inline_keyboard"][0][1]["callback_data"]  # type: ignore[index]
+        assert alert.reply_markup is not None
+        call = alert.reply_markup["inline_keyboard"][0][1]["callback_data"]
         await _feed(app, env.tg.push_callback(2001, call, alert.message_id))
         async with env.db.session() as session:
             escalation = (await session.exec(select(Escalation))).one()

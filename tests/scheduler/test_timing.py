@@ -27,7 +27,7 @@ TZ = ZoneInfo("Europe/Stockholm")
 
 def local(*args: int) -> datetime:
     """An aware UTC moment from Stockholm wall-clock fields."""
-    return datetime(*args, tzinfo=TZ).astimezone(UTC)  # type: ignore[misc]
+    return datetime(*args, tzinfo=TZ).astimezone(UTC)  # type: ignore[misc]  # datetime(*ints)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +11,7 @@ from sqlmodel import select
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from sigbot.app.core import Core, CoreOptions, build_core
 from sigbot.channels.base import Channel
 from sigbot.channels.telegram import TelegramChannel
 from sigbot.channels.twilio_sms import TwilioSmsChannel
@@ -18,7 +19,6 @@ from sigbot.clock import FakeClock
 from sigbot.db import Database
 from sigbot.domain.escalations import TeamLead
 from sigbot.domain.inbound import InboundHandler
-from sigbot.messages.texts import Catalog, MessageComposer, SourceCatalog
 from sigbot.models import Case, Member
 from sigbot.outbox.dispatcher import Dispatcher, DispatchPolicy
 from sigbot.outbox.messenger import Messenger
@@ -33,17 +33,38 @@ SENDER = "+46700000000"
 
 @dataclass
 class Env:
-    db: Database
+    """sigbot wired by ``build_core`` (as ``sigbot run`` and the demo are), plus the fakes."""
+
+    core: Core
     clock: FakeClock
     tg: FakeTelegramServer
     tw: FakeTwilioServer
     bot: Bot
     sms: TwilioSmsChannel
-    channels: dict[str, Channel]
-    messenger: Messenger
-    dispatcher: Dispatcher
-    planner: Planner
-    inbound: InboundHandler
+
+    @property
+    def db(self) -> Database:
+        return self.core.db
+
+    @property
+    def channels(self) -> Mapping[str, Channel]:
+        return self.core.channels
+
+    @property
+    def messenger(self) -> Messenger:
+        return self.core.messenger
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        return self.core.dispatcher
+
+    @property
+    def planner(self) -> Planner:
+        return self.core.planner
+
+    @property
+    def inbound(self) -> InboundHandler:
+        return self.core.inbound
 
     async def load(self, text: str | None = None) -> Case:
         """Import a plan (default: examples/case.yaml) and return its case."""
@@ -64,16 +85,7 @@ class Env:
 
     async def cycle(self) -> None:
         """One planner pass and one dispatch drain, as the scheduler would do."""
-        await self.planner.tick()
-        await self.dispatcher.drain()
-
-
-def _composer_catalog() -> Catalog:
-    try:
-        from sigbot.messages.translator import Translator
-    except ImportError:  # pragma: no cover - while the catalogs are being written
-        return SourceCatalog()
-    return Translator()
+        await self.core.cycle()
 
 
 @asynccontextmanager
@@ -98,26 +110,18 @@ async def make_env(
             timeout=0.5,
         )
         channels: dict[str, Channel] = {"telegram": TelegramChannel(bot), "sms": sms}
-        messenger = Messenger(MessageComposer(_composer_catalog()), frozenset(channels))
-        dispatcher = Dispatcher(
+        core = build_core(
             db=db,
+            clock=clock,
             channels=channels,
-            messenger=messenger,
-            clock=clock,
-            policy=policy or DispatchPolicy(max_attempts=3),
+            options=CoreOptions(
+                dispatch=policy or DispatchPolicy(max_attempts=3),
+                team_lead=TeamLead(team_lead_chat),
+                daily_overview=daily_overview,
+            ),
         )
-        planner = Planner(
-            db=db,
-            messenger=messenger,
-            clock=clock,
-            team_lead=TeamLead(team_lead_chat),
-            daily_overview=daily_overview,
-        )
-        inbound = InboundHandler(db=db, messenger=messenger, clock=clock)
         try:
-            yield Env(
-                db, clock, tg, tw, bot, sms, channels, messenger, dispatcher, planner, inbound
-            )
+            yield Env(core, clock, tg, tw, bot, sms)
         finally:
             await sms.close()
             await bot.shutdown()

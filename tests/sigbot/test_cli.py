@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from click.testing import Result
 from sqlmodel import func, select
 from typer.testing import CliRunner
 
@@ -15,17 +18,18 @@ from sigbot.cli import app
 from sigbot.db import Database
 from sigbot.models import Case, JournalEntry, Member
 
+Run = Callable[..., Result]
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "case.yaml"
 
 
 @pytest.fixture
-def run(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+def run(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Run:
     """Run ``sigbot ...`` in-process against the test database."""
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.chdir(tmp_path)  # no stray .env is read
     runner = CliRunner()
 
-    def _run(*args: str):  # type: ignore[no-untyped-def]
+    def _run(*args: str) -> Result:
         return runner.invoke(app, list(args), catch_exceptions=False)
 
     return _run
@@ -47,7 +51,7 @@ def _counts(url: str) -> dict[str, int]:
     return asyncio.run(_work())
 
 
-def test_init_twice_is_safe(run) -> None:  # type: ignore[no-untyped-def]
+def test_init_twice_is_safe(run: Run) -> None:
     """`sigbot init` on an up-to-date database succeeds again and changes nothing."""
     assert run("init").exit_code == 0
     result = run("init")
@@ -55,7 +59,7 @@ def test_init_twice_is_safe(run) -> None:  # type: ignore[no-untyped-def]
     assert "database ready" in result.output
 
 
-def test_import_then_journal_shows_the_case(run, database_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_import_then_journal_shows_the_case(run: Run, database_url: str) -> None:
     """init + import + journal: the coordinator sees the case's events in order."""
     assert run("init").exit_code == 0
     result = run("import", str(EXAMPLE))
@@ -73,7 +77,7 @@ def test_import_then_journal_shows_the_case(run, database_url: str) -> None:  # 
     assert any(e["kind"] == "appointment.planned" and "BUP" in e["summary"] for e in entries)
 
 
-def test_journal_of_unknown_case_exits_1(run) -> None:  # type: ignore[no-untyped-def]
+def test_journal_of_unknown_case_exits_1(run: Run) -> None:
     """An unknown reference is said on stderr with exit code 1."""
     result = run("journal", "NOPE-1")
     assert result.exit_code == 1
@@ -96,8 +100,8 @@ def test_journal_of_unknown_case_exits_1(run) -> None:  # type: ignore[no-untype
         ),
     ],
 )
-def test_bad_file_writes_nothing_and_exits_2(  # type: ignore[no-untyped-def]
-    run, database_url: str, tmp_path: Path, change, expected: str
+def test_bad_file_writes_nothing_and_exits_2(
+    run: Run, database_url: str, tmp_path: Path, change: Callable[[Any], None], expected: str
 ) -> None:
     """A refused file names the problem, exits 2 and leaves the database exactly as it was."""
     assert run("init").exit_code == 0
@@ -122,8 +126,8 @@ def test_bad_file_writes_nothing_and_exits_2(  # type: ignore[no-untyped-def]
         pytest.param("{{{ not yaml", "not valid YAML", id="not-yaml"),
     ],
 )
-def test_unreadable_file_exits_2_on_empty_database(  # type: ignore[no-untyped-def]
-    run, database_url: str, tmp_path: Path, content: str, expected: str
+def test_unreadable_file_exits_2_on_empty_database(
+    run: Run, database_url: str, tmp_path: Path, content: str, expected: str
 ) -> None:
     """Empty or non-YAML files are refused before anything touches the database."""
     bad = tmp_path / "bad.yaml"
@@ -134,7 +138,7 @@ def test_unreadable_file_exits_2_on_empty_database(  # type: ignore[no-untyped-d
     assert _counts(database_url) == {"Case": 0, "Member": 0, "JournalEntry": 0}
 
 
-def test_missing_file_exits_2(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_file_exits_2(run: Run, tmp_path: Path) -> None:
     """A path that does not exist is named as such."""
     result = run("import", str(tmp_path / "nope.yaml"))
     assert result.exit_code == 2
@@ -150,8 +154,26 @@ def test_bad_setting_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     assert "DATABASE_URL" in result.stderr
 
 
-def test_check_validates_without_writing(run, database_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_check_validates_without_writing(run: Run, database_url: str) -> None:
     """`sigbot import --check` says the file is valid and writes nothing."""
     result = run("import", "--check", str(EXAMPLE))
     assert result.exit_code == 0 and "valid" in result.output
     assert _counts(database_url) == {"Case": 0, "Member": 0, "JournalEntry": 0}
+
+
+def test_several_files_take_the_good_and_refuse_the_bad(
+    run: Run, database_url: str, tmp_path: Path
+) -> None:
+    """`sigbot import A B C`: the good files are taken, the bad one is named, exit code 2."""
+    second = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    second["case"]["ref"] = "ST-2026-015"
+    good = tmp_path / "second.yaml"
+    good.write_text(yaml.safe_dump(second, allow_unicode=True), encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("case: {ref: X}\n", encoding="utf-8")
+    result = run("import", str(EXAMPLE), str(bad), str(good))
+    assert result.exit_code == 2
+    assert "ST-2026-014: created" in result.stdout
+    assert "ST-2026-015: created" in result.stdout
+    assert f"{bad}:" in result.stderr and "nothing was written" in result.stderr
+    assert _counts(database_url)["Case"] == 2

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from sigbot.messages.composer import MessageComposer
 from sigbot.messages.sms_segments import segments
-from sigbot.messages.texts import SMS, MessageComposer
+from sigbot.messages.texts import SMS
 from sigbot.messages.translator import Translator, all_msgids
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")

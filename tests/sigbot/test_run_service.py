@@ -41,6 +41,42 @@ async def _cli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
     return int(proc.returncode or 0), out.decode(), err.decode()
 
 
+def _service_env(
+    tmp_path: Path, port: int, tg: FakeTelegramServer, tw: FakeTwilioServer
+) -> dict[str, str]:
+    """The environment of a ``sigbot`` process wired to the two fake providers."""
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
+        "TELEGRAM_BOT_TOKEN": tg.token,
+        "TELEGRAM_API_URL": tg.base_url,
+        "TWILIO_ACCOUNT_SID": tw.account_sid,
+        "TWILIO_AUTH_TOKEN": tw.auth_token,
+        "TWILIO_FROM": "+46700000000",
+        "TWILIO_API_URL": tw.base_url,
+        "SIGBOT_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "SIGBOT_HTTP_PORT": str(port),
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+
+
+async def _check_health_and_reply(port: int, tg: FakeTelegramServer, tw: FakeTwilioServer) -> None:
+    """/healthz answers; Noah replies on Telegram and Leila by a signed SMS webhook."""
+    async with httpx.AsyncClient(trust_env=False) as client:
+        health = await client.get(f"http://127.0.0.1:{port}/healthz")
+        assert health.status_code == 200, health.text
+        assert health.json()["channels"]["telegram"]["enabled"] is True
+        tg.push_message(1001, "1")
+        params = {"From": "+46701234568", "Body": "1", "MessageSid": "SMrun1"}
+        url = f"http://127.0.0.1:{port}/twilio/sms"
+        sms = await client.post(
+            url,
+            data=params,
+            headers={"X-Twilio-Signature": sign_twilio_request(tw.auth_token, url, params)},
+        )
+        assert sms.status_code == 200
+
+
 async def test_run_sends_and_receives_on_both_channels(tmp_path: Path) -> None:
     """A due message reaches a Telegram chat and a phone; a reply to each lands in the journal;
     SIGTERM stops the service with exit code 0."""
@@ -53,19 +89,7 @@ async def test_run_sends_and_receives_on_both_channels(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     async with FakeTelegramServer() as tg, FakeTwilioServer() as tw:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}",
-            "TELEGRAM_BOT_TOKEN": tg.token,
-            "TELEGRAM_API_URL": tg.base_url,
-            "TWILIO_ACCOUNT_SID": tw.account_sid,
-            "TWILIO_AUTH_TOKEN": tw.auth_token,
-            "TWILIO_FROM": "+46700000000",
-            "TWILIO_API_URL": tw.base_url,
-            "SIGBOT_PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "SIGBOT_HTTP_PORT": str(port),
-            "NO_PROXY": "127.0.0.1,localhost",
-        }
+        env = _service_env(tmp_path, port, tg, tw)
         assert (await _cli(env, "init"))[0] == 0
         code, out, err = await _cli(env, "import", str(plan))
         assert code == 0, err
@@ -76,19 +100,7 @@ async def test_run_sends_and_receives_on_both_channels(tmp_path: Path) -> None:
             await _until(
                 lambda: bool(tg.messages_to(1001)) and bool(tw.messages_to("+46701234568"))
             )
-            async with httpx.AsyncClient(trust_env=False) as client:
-                health = await client.get(f"http://127.0.0.1:{port}/healthz")
-                assert health.status_code == 200, health.text
-                assert health.json()["channels"]["telegram"]["enabled"] is True
-                tg.push_message(1001, "1")
-                params = {"From": "+46701234568", "Body": "1", "MessageSid": "SMrun1"}
-                url = f"http://127.0.0.1:{port}/twilio/sms"
-                sms = await client.post(
-                    url,
-                    data=params,
-                    headers={"X-Twilio-Signature": sign_twilio_request(tw.auth_token, url, params)},
-                )
-                assert sms.status_code == 200
+            await _check_health_and_reply(port, tg, tw)
 
             def _both_replied() -> bool:
                 return len(tw.messages_to("+46701234568")) >= 3 and any(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sigbot.settings import SettingsError, load_settings
 
 
-def test_defaults_match_the_contract(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+def test_defaults_match_the_contract(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """With nothing set: embedded SQLite, Telegram's and Twilio's own URLs, 127.0.0.1:8080."""
-    monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
+    monkeypatch.chdir(tmp_path)
     settings = load_settings()
     assert settings.database_url == "sqlite+aiosqlite:///sigbot.db"
     assert settings.telegram_api_url == "https://api.telegram.org/bot"
@@ -20,9 +22,8 @@ def test_defaults_match_the_contract(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert not settings.telegram_enabled and not settings.sms_enabled
 
 
-def test_env_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+def test_env_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A .env file in the working directory configures sigbot like the environment does."""
-    from pathlib import Path
 
     directory = Path(str(tmp_path))
     (directory / ".env").write_text("SIGBOT_HTTP_PORT=9090\nTWILIO_FROM=MG123\n", encoding="utf-8")
@@ -61,10 +62,10 @@ def test_env_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> 
     ],
 )
 def test_bad_setting_names_the_variable(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: object, env: dict[str, str], names: str
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str], names: str
 ) -> None:
     """Each malformed or missing setting gives one line that names it."""
-    monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
+    monkeypatch.chdir(tmp_path)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     with pytest.raises(SettingsError) as info:

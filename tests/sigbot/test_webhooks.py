@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlmodel import col, func, select
+from sqlmodel import SQLModel, col, func, select
 
 from sigbot.clock import FakeClock
 from sigbot.db import Database
@@ -68,7 +68,7 @@ async def _sms(
     return await client.post("/twilio/sms", data=params, headers={"X-Twilio-Signature": sig})
 
 
-async def _count(db: Database, model: type) -> int:  # type: ignore[type-arg]
+async def _count(db: Database, model: type[SQLModel]) -> int:
     async with db.session() as session:
         return int((await session.exec(select(func.count()).select_from(model))).one())
 
@@ -136,7 +136,8 @@ async def test_help_alerts_the_coordinator_at_once(db: Database, clock: FakeCloc
         await env.dispatcher.drain()
         alert = env.tg.messages_to(2001)[-1]
         assert "Leila" in alert.text
-        buttons = alert.reply_markup["inline_keyboard"][0]  # type: ignore[index]
+        assert alert.reply_markup is not None
+        buttons = alert.reply_markup["inline_keyboard"][0]
         assert [b["callback_data"].split(":")[1] for b in buttons] == ["a", "c", "m"]
         assert await _count(db, Escalation) == 1
 

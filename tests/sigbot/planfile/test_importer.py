@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import col, func, select
+import pytest
+from sqlmodel import SQLModel, col, func, select
 
 from sigbot.clock import FakeClock
 from sigbot.db import Database
@@ -22,7 +23,7 @@ from sigbot.models import (
     Member,
 )
 from sigbot.planfile.importer import ImportReport, import_plan
-from sigbot.planfile.loader import parse_plan_text
+from sigbot.planfile.loader import PlanError, parse_plan_text
 
 
 async def _import(db: Database, text: str, clock: FakeClock) -> ImportReport:
@@ -33,7 +34,7 @@ async def _import(db: Database, text: str, clock: FakeClock) -> ImportReport:
     return report
 
 
-async def _count(db: Database, model: type) -> int:  # type: ignore[type-arg]
+async def _count(db: Database, model: type[SQLModel]) -> int:
     async with db.session() as session:
         return int((await session.exec(select(func.count()).select_from(model))).one())
 
@@ -165,3 +166,34 @@ async def test_pausing_records_reason_and_default_end(
     assert timedelta(days=59) < case.paused_until - clock.now() < timedelta(days=62)
     status = [line for line in lines if line.kind == "case.status"]
     assert status and "misstänkt för nytt brott" in status[0].summary
+
+
+async def test_handing_over_to_a_new_coordinator_who_replaces_the_old(
+    db: Database, clock: FakeClock, example_plan_text: str
+) -> None:
+    """The new coordinator joins, takes over, and only then the old one leaves the case."""
+    await _import(db, example_plan_text, clock)
+    handed_over = example_plan_text.replace("maja", "lisa").replace("Maja", "Lisa")
+    report = await _import(db, handed_over, clock)
+    assert report.changes[:3] == ["coordinator changed", "member lisa added", "member maja removed"]
+    async with db.session() as session:
+        case = (await session.exec(select(Case))).one()
+        members = {m.key: m for m in await session.exec(select(Member))}
+        lines = await read_journal(session, "ST-2026-014")
+    assert case.coordinator_key == "lisa"
+    assert members["lisa"].active and not members["maja"].active
+    assert ("member.removed", "maja") in [(line.kind, line.member) for line in lines]
+
+
+async def test_a_change_the_database_refuses_writes_nothing(
+    db: Database, clock: FakeClock, example_plan_text: str
+) -> None:
+    """Leila keeps SMS as her channel when the file names none: without a phone it is refused
+    by the same rule a form meets, and the import writes nothing."""
+    await _import(db, example_plan_text, clock)
+    before = await _count(db, JournalEntry)
+    no_phone = example_plan_text.replace(', phone: "+46701234568", channel: sms}', "}")
+    assert no_phone != example_plan_text
+    with pytest.raises(PlanError, match="sms needs a phone number"):
+        await _import(db, no_phone, clock)
+    assert await _count(db, JournalEntry) == before

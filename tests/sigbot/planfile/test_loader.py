@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
-from sigbot.planfile.loader import PlanError, parse_plan_text
+from sigbot.planfile.loader import PlanError, ResolvedPlan, parse_plan_text
 from sigbot.planfile.schema import json_schema
 
 TZ = "Europe/Stockholm"
+Change = Callable[[dict[str, Any]], object]
 
 
-def _parse(text: str):  # type: ignore[no-untyped-def]
+def _parse(text: str) -> ResolvedPlan:
     return parse_plan_text(text, source="plan.yaml", default_timezone=TZ)
 
 
-def _mutate(example: str, change) -> str:  # type: ignore[no-untyped-def]
+def _mutate(example: str, change: Change) -> str:
     data = yaml.safe_load(example)
     change(data)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
@@ -47,9 +50,9 @@ def test_digest_is_stable_and_changes_with_content(example_plan_text: str) -> No
     assert moved.commitments_digest == first.commitments_digest
 
 
-def _set_path(path: str, value: object):  # type: ignore[no-untyped-def]
-    def change(data: dict) -> None:  # type: ignore[type-arg]
-        target = data
+def _set_path(path: str, value: object) -> Change:
+    def change(data: dict[str, Any]) -> None:
+        target: Any = data
         parts = path.split(".")
         for part in parts[:-1]:
             target = target[int(part)] if part.isdigit() else target[part]
@@ -156,9 +159,7 @@ BAD = [
 
 @pytest.mark.parametrize(("change", "expected"), BAD)
 def test_bad_plan_is_refused_naming_key_and_reason(
-    example_plan_text: str,
-    change,
-    expected: str,  # type: ignore[no-untyped-def]
+    example_plan_text: str, change: Change, expected: str
 ) -> None:
     """Each kind of mistake is refused with a message naming where it is."""
     with pytest.raises(PlanError) as info:
@@ -186,7 +187,7 @@ def test_unreadable_file_is_refused(text: str, expected: str) -> None:
 def test_all_problems_are_reported_at_once(example_plan_text: str) -> None:
     """A coordinator fixing a file sees every mistake, not one per try."""
 
-    def two_mistakes(d: dict) -> None:  # type: ignore[type-arg]
+    def two_mistakes(d: dict[str, Any]) -> None:
         d["members"][1]["phone"] = "12"
         d["appointments"][0]["who"] = "ghost"
 

@@ -14,7 +14,7 @@ from telegram.request import HTTPXRequest
 from sigbot.channels.telegram import TelegramChannel
 from sigbot.clock import FakeClock
 from sigbot.db import Database
-from sigbot.messages.texts import MessageComposer, SourceCatalog
+from sigbot.messages.composer import MessageComposer, SourceCatalog
 from sigbot.models import OutboxMessage, OutboxState
 from sigbot.outbox.dispatcher import Dispatcher, DispatchPolicy
 from sigbot.outbox.messenger import Messenger

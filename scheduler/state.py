@@ -1,0 +1,137 @@
+"""A case as the planning rules see it: everything about one case, read once per pass.
+
+The rules are functions of this snapshot and the time; they read nothing else. The planner loads
+it in a handful of queries, runs the rules in order and applies what each decides before the
+next one runs, so a later rule sees the earlier ones' changes (a pause that ended, a prompt
+marked unanswered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from sigbot.models import (
+    ActionPlan,
+    Appointment,
+    Case,
+    Commitment,
+    Consent,
+    Meeting,
+    MeetingInvitation,
+    Member,
+    OutboxMessage,
+    SubjectType,
+)
+from sigbot.timeutil import zone
+
+T = TypeVar("T", bound=SQLModel)
+
+
+@dataclass(frozen=True)
+class PlanningPolicy:
+    """The planner's knobs: when check-ins go out, how long the resting list lasts."""
+
+    check_in_at: time = time(17, 0)
+    resting_period: timedelta = timedelta(days=180)
+
+
+@dataclass
+class CaseState:
+    """One case and everything the rules need to decide what to say, to whom, when."""
+
+    case: Case
+    members: dict[int, Member]
+    policy: PlanningPolicy = field(default_factory=lambda: PlanningPolicy())
+    consents: list[Consent] = field(default_factory=list)
+    appointments: list[Appointment] = field(default_factory=list)
+    meetings: list[Meeting] = field(default_factory=list)
+    invitations: dict[int, list[MeetingInvitation]] = field(default_factory=dict)
+    plan: ActionPlan | None = None
+    commitments: list[Commitment] = field(default_factory=list)
+    outbox: list[OutboxMessage] = field(default_factory=list)
+    # Every key this case ever queued, plus those queued during this pass.
+    keys: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.keys |= {row.idempotency_key for row in self.outbox}
+
+    @property
+    def case_id(self) -> int:
+        assert self.case.id is not None
+        return self.case.id
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return zone(self.case.timezone)
+
+    @property
+    def no_reply_after(self) -> timedelta:
+        return timedelta(seconds=self.case.no_reply_after_s)
+
+    def member_by_key(self, key: str | None) -> Member | None:
+        return next((m for m in self.members.values() if m.key == key), None)
+
+    def about(self, subject_type: SubjectType, subject_id: int) -> Iterator[OutboxMessage]:
+        """The case's messages about one appointment, meeting or commitment."""
+        return (
+            row
+            for row in self.outbox
+            if row.subject_type == subject_type and row.subject_id == subject_id
+        )
+
+    def by_key(self, key: str) -> OutboxMessage | None:
+        return next((row for row in self.outbox if row.idempotency_key == key), None)
+
+    def invitations_of(self, meeting_id: int, member_id: int | None) -> MeetingInvitation | None:
+        return next(
+            (i for i in self.invitations.get(meeting_id, []) if i.member_id == member_id), None
+        )
+
+    def local_text(self, moment: datetime) -> str:
+        """A moment as the journal shows it: "2026-11-26 10:00" in the case's zone."""
+        return moment.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+
+
+async def load_state(session: AsyncSession, case: Case, policy: PlanningPolicy) -> CaseState:
+    """Read one case's snapshot: members, consents, events, the current plan and its messages."""
+    members = await _all(session, Member, Member.case_id == case.id)
+    meetings = await _all(session, Meeting, Meeting.case_id == case.id)
+    invitations: dict[int, list[MeetingInvitation]] = {}
+    if meetings:
+        where = col(MeetingInvitation.meeting_id).in_([m.id for m in meetings])
+        for inv in await _all(session, MeetingInvitation, where):
+            invitations.setdefault(inv.meeting_id, []).append(inv)
+    plan = (
+        await session.exec(
+            select(ActionPlan)
+            .where(ActionPlan.case_id == case.id)
+            .order_by(col(ActionPlan.version).desc())
+        )
+    ).first()
+    return CaseState(
+        case=case,
+        members={m.id: m for m in members if m.id is not None},
+        policy=policy,
+        consents=await _all(session, Consent, Consent.case_id == case.id),
+        appointments=await _all(session, Appointment, Appointment.case_id == case.id),
+        meetings=meetings,
+        invitations=invitations,
+        plan=plan,
+        commitments=(
+            await _all(session, Commitment, Commitment.plan_id == plan.id) if plan else []
+        ),
+        outbox=await _all(session, OutboxMessage, OutboxMessage.case_id == case.id),
+    )
+
+
+async def _all(session: AsyncSession, model: type[T], where: Any) -> list[T]:
+    """Every row of ``model`` matching ``where``, in the order they were made."""
+    query = select(model).where(where).order_by(model.id)  # type: ignore[attr-defined]  # every table has an id
+    return list(await session.exec(query))

@@ -1,0 +1,197 @@
+"""Start and stop ``sigbot run`` in order: schema, Telegram, HTTP server, scheduler jobs; and on
+SIGINT/SIGTERM stop taking work, let in-flight sends finish, close everything."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import structlog
+import uvicorn
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Update
+from telegram.error import InvalidToken, TelegramError
+
+from sigbot.app.runtime import PTBApp, Runtime, build_runtime
+from sigbot.db import migrate
+from sigbot.handlers.http import HttpDeps, build_http_app
+from sigbot.scheduler.jobs import DISPATCH_EVERY_S, PLAN_EVERY_S, Work, start_jobs
+from sigbot.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+
+class StartupError(RuntimeError):
+    """sigbot could not start; the message names the setting to look at."""
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: ``sigbot run`` stops everything in order."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def start(runtime: Runtime) -> None:
+    """Start in order: schema, Telegram, HTTP server, scheduler."""
+    settings = runtime.settings
+    try:
+        # Bind first: a port in use is a clear start-up error, not a crash later.
+        runtime.socket = socket.create_server((settings.http_host, settings.http_port))
+    except OSError as exc:
+        raise StartupError(
+            f"SIGBOT_HTTP_PORT: cannot listen on {settings.http_host}:{settings.http_port} "
+            f"({exc.strerror})"
+        ) from exc
+    try:
+        await migrate(runtime.core.db)
+    except (OSError, SQLAlchemyError) as exc:
+        raise StartupError(
+            f"DATABASE_URL: cannot open the database ({type(exc).__name__})"
+        ) from exc
+    if runtime.telegram is not None:
+        await _start_telegram(runtime.telegram, settings)
+    await _start_http(runtime)
+
+    async def guarded(name: str, work: Work) -> None:
+        await _guarded(runtime, name, work)
+
+    core = runtime.core
+    runtime.scheduler = start_jobs(
+        {
+            "dispatch": (core.dispatcher.drain, DISPATCH_EVERY_S),
+            "plan": (core.planner.tick, PLAN_EVERY_S),
+        },
+        guarded,
+    )
+    log.info(
+        "started",
+        telegram=runtime.telegram is not None,
+        sms=runtime.sms is not None,
+        port=settings.http_port,
+    )
+
+
+async def _start_telegram(telegram: PTBApp, settings: Settings) -> None:
+    try:
+        await telegram.initialize()
+    except InvalidToken as exc:
+        raise StartupError("TELEGRAM_BOT_TOKEN: the Bot API rejected the token") from exc
+    except TelegramError as exc:
+        raise StartupError(
+            f"TELEGRAM_API_URL: cannot reach the Bot API ({type(exc).__name__})"
+        ) from exc
+    await telegram.start()
+    if settings.telegram_mode == "polling" and telegram.updater is not None:
+        await telegram.updater.start_polling(drop_pending_updates=False)
+    else:
+        # Webhook mode: Telegram posts to us and proves it with the secret token.
+        await telegram.bot.set_webhook(
+            url=settings.public_url.rstrip("/") + "/telegram/webhook",
+            secret_token=settings.telegram_webhook_secret,
+        )
+
+
+async def _start_http(runtime: Runtime) -> None:
+    """Serve the webhooks and /healthz on the socket bound at start."""
+    settings, telegram = runtime.settings, runtime.telegram
+    assert runtime.socket is not None
+
+    async def feed_update(data: dict[str, Any]) -> None:
+        assert telegram is not None
+        await telegram.update_queue.put(Update.de_json(data, telegram.bot))
+
+    deps = HttpDeps(
+        public_url=settings.public_url,
+        inbound=runtime.core.inbound,
+        status=runtime.core.status,
+        health=runtime.health,
+        twilio_auth_token=settings.twilio_auth_token,
+        telegram_secret=settings.telegram_webhook_secret,
+        telegram_update=feed_update if settings.telegram_mode == "webhook" else None,
+    )
+    config = uvicorn.Config(
+        build_http_app(deps),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+    )
+    server = runtime.server = _Server(config)
+    task = runtime.server_task = asyncio.create_task(server.serve(sockets=[runtime.socket]))
+    # uvicorn offers no "started" event to wait on; poll its flag briefly.
+    while not server.started and not task.done():  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    if task.done() and not server.started:
+        raise StartupError(
+            f"SIGBOT_HTTP_PORT: cannot listen on {settings.http_host}:{settings.http_port}"
+        )
+
+
+async def _guarded(runtime: Runtime, name: str, work: Work) -> None:
+    """Run a periodic job; an error is logged and shown in /healthz, never kills the loop."""
+    runtime.busy += 1
+    try:
+        await work()
+        runtime.job_errors.pop(name, None)
+    except Exception as exc:
+        runtime.job_errors[name] = type(exc).__name__
+        log.exception("job failed", job=name)
+    finally:
+        runtime.busy -= 1
+
+
+async def stop(runtime: Runtime) -> None:
+    """Stop taking new work, let in-flight sends finish, close everything."""
+    runtime.core.dispatcher.stopping = True
+    if runtime.scheduler is not None and runtime.scheduler.running:
+        # No new jobs; let the running ones finish their current send (bounded: 30 s).
+        # Shutting the scheduler down first would cancel them mid-send.
+        runtime.scheduler.pause()
+        for _ in range(600):
+            if runtime.busy == 0:
+                break
+            await asyncio.sleep(0.05)
+        runtime.scheduler.shutdown(wait=False)
+    if runtime.server is not None:
+        runtime.server.should_exit = True
+        if runtime.server_task is not None:
+            with contextlib.suppress(asyncio.CancelledError, SystemExit):
+                await runtime.server_task
+    if runtime.telegram is not None:
+        await _stop_telegram(runtime.telegram)
+    if runtime.sms is not None:
+        await runtime.sms.close()
+    if runtime.socket is not None:
+        runtime.socket.close()
+    await runtime.core.db.dispose()
+    log.info("stopped")
+
+
+async def _stop_telegram(telegram: PTBApp) -> None:
+    if telegram.updater is not None and telegram.updater.running:
+        await telegram.updater.stop()
+    if telegram.running:
+        await telegram.stop()
+    with contextlib.suppress(TelegramError, RuntimeError):
+        await telegram.shutdown()
+
+
+async def run_until_signal(settings: Settings) -> None:
+    """``sigbot run``: start, wait for SIGINT/SIGTERM, stop cleanly."""
+    runtime = await build_runtime(settings)
+    stop_event = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop_event.set)
+    try:
+        await start(runtime)
+        await stop_event.wait()
+    finally:
+        await stop(runtime)

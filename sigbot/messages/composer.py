@@ -1,0 +1,156 @@
+"""Turns a message kind and its parameters into the text and buttons one person gets.
+
+The texts themselves are in ``sigbot.messages.texts``; this fills them in from the catalog of the
+recipient's language, translating the values that are themselves message ids, and writes times
+in the case's zone (docs/architecture.md, "How a message travels").
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from babel.dates import format_datetime
+
+from sigbot.channels.base import Button
+from sigbot.messages.buttons import encode_answer, encode_escalation
+from sigbot.messages.replies import ReplyKind
+from sigbot.messages.texts import (
+    ESCALATION_LABELS,
+    FALLBACK_NONE,
+    FALLBACK_TRYING,
+    OVERVIEW_LINE,
+    OVERVIEW_PAUSED,
+    OVERVIEW_TODAY,
+    PLACE,
+    PROMPT_LABELS,
+    SMS,
+    TELEGRAM,
+    TWO_MISSES,
+    VALUE_MSGIDS,
+)
+from sigbot.models.enums import ChannelKind, MessageKind
+from sigbot.timeutil import zone
+
+# Parameters whose value may be a message id (VALUE_MSGIDS) to show in the reader's language.
+TRANSLATED_VALUES = ("answer", "what", "reason")
+ESCALATION_KINDS = frozenset({MessageKind.ESCALATION, MessageKind.ESCALATION_TEAM_LEAD})
+
+
+def _known(kind: str) -> MessageKind | None:
+    """The kinds are stored as plain strings; one we have no text for is None."""
+    try:
+        return MessageKind(kind)
+    except ValueError:
+        return None
+
+
+class Catalog(Protocol):
+    def text(self, language: str, msgid: str, **params: Any) -> str: ...
+
+
+class SourceCatalog:
+    """The English source texts with placeholders filled: the catalog of last resort."""
+
+    def text(self, language: str, msgid: str, **params: Any) -> str:
+        return msgid.format(**params) if params else msgid
+
+
+def format_when(moment: datetime, tz_name: str, language: str) -> str:
+    """A short local date and time a teenager reads easily: "tors 26 nov. 10:00"."""
+    local = moment.astimezone(zone(tz_name))
+    try:
+        return str(format_datetime(local, "EEE d MMM HH:mm", locale=language))
+    except (ValueError, LookupError):
+        return str(format_datetime(local, "EEE d MMM HH:mm", locale="en"))
+
+
+class MessageComposer:
+    """Renders message kinds into texts and buttons in the recipient's language."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def expects_reply(self, kind: str) -> bool:
+        return _known(kind) in PROMPT_LABELS
+
+    def render(self, kind: str, channel: str, language: str, params: dict[str, Any]) -> str:
+        """The body; SMS has its own discreet texts, Telegram's serve where SMS has none."""
+        known = _known(kind)
+        table = SMS if channel == ChannelKind.SMS else TELEGRAM
+        msgid = (table.get(known) or TELEGRAM.get(known)) if known is not None else None
+        if msgid is None:
+            raise KeyError(f"no text for message kind {kind!r}")
+        values = self._values(kind, language, params)
+        return self.catalog.text(language, msgid, **values)
+
+    def _values(self, kind: str, language: str, params: dict[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {k: v for k, v in params.items() if not isinstance(v, list)}
+        for key in TRANSLATED_VALUES:
+            if values.get(key) in VALUE_MSGIDS:
+                values[key] = self.catalog.text(language, str(values[key]))
+        if params.get("what_id") == TWO_MISSES:
+            values["what"] = self.catalog.text(language, TWO_MISSES, n=params.get("n", 2))
+        if "when_utc" in params:
+            values["when"] = format_when(
+                datetime.fromisoformat(str(params["when_utc"])),
+                str(params.get("tz") or "Europe/Stockholm"),
+                language,
+            )
+        place = str(params.get("place") or "")
+        values["at_place"] = self.catalog.text(language, PLACE, place=place) if place else ""
+        if kind == MessageKind.DAILY_OVERVIEW:
+            values["lines"] = "\n".join(
+                self._overview_line(language, case) for case in params.get("cases", [])
+            )
+        if "items" in params:
+            values["items"] = "\n".join(f"• {item}" for item in params["items"])
+        if kind == MessageKind.DELIVERY_FAILED:
+            values["fallback_note"] = (
+                self.catalog.text(language, FALLBACK_TRYING)
+                if params.get("fallback")
+                else self.catalog.text(language, FALLBACK_NONE)
+            )
+        values.setdefault("coordinator", "")
+        return values
+
+    def _overview_line(self, language: str, case: dict[str, Any]) -> str:
+        paused = self.catalog.text(language, OVERVIEW_PAUSED) if case.get("paused") else ""
+        line = "• " + self.catalog.text(
+            language,
+            OVERVIEW_LINE,
+            ref=case["ref"],
+            paused=paused,
+            alerts=case["alerts"],
+            misses=case["misses"],
+        )
+        if case.get("today"):
+            line += self.catalog.text(language, OVERVIEW_TODAY, events=case["today"])
+        return line
+
+    def buttons(
+        self, kind: str, channel: str, language: str, outbox_id: int, params: dict[str, Any]
+    ) -> tuple[tuple[Button, ...], ...]:
+        """Telegram only: yes/no on one row and help below, or the coordinator's three."""
+        if channel != ChannelKind.TELEGRAM:
+            return ()
+        known = _known(kind)
+        labels = PROMPT_LABELS.get(known) if known is not None else None
+        if labels is not None:
+            yes, help_, no = (self.catalog.text(language, label) for label in labels)
+            return (
+                (
+                    Button(yes, encode_answer(ReplyKind.YES, outbox_id)),
+                    Button(no, encode_answer(ReplyKind.NO, outbox_id)),
+                ),
+                (Button(help_, encode_answer(ReplyKind.HELP, outbox_id)),),
+            )
+        if known in ESCALATION_KINDS and "escalation_id" in params:
+            eid = int(params["escalation_id"])
+            return (
+                tuple(
+                    Button(self.catalog.text(language, label), encode_escalation(action, eid))
+                    for action, label in ESCALATION_LABELS.items()
+                ),
+            )
+        return ()
