@@ -101,10 +101,9 @@ def build_http_app(deps: HttpDeps) -> Starlette:
         if not telegram.secret_matches(given, deps.telegram_secret):
             return PlainTextResponse("invalid secret", status_code=403)
         try:
-            update = telegram.update_from_body(await request.body())
-        except ValueError as exc:
+            await deps.telegram_update(telegram.update_from_body(await request.body()))
+        except ValueError as exc:  # not JSON, or not a Telegram update
             return PlainTextResponse(str(exc), status_code=400)
-        await deps.telegram_update(update)
         return Response(status_code=200)
 
     return Starlette(

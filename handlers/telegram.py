@@ -1,4 +1,4 @@
-"""Telegram update handlers: /start with an invitation code, answer buttons, free text.
+"""Telegram update handlers: /start with an invitation code, /stop, answer buttons, free text.
 
 Handlers are thin: the Telegram channel module reads an update into an ``Incoming``, the button
 codec reads a button's payload, and one domain operation (inbound handling, an invitation
@@ -12,6 +12,7 @@ from typing import Any
 
 import structlog
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -24,11 +25,11 @@ from telegram.ext import (
 
 from sigbot.channels.telegram import incoming_answer, incoming_text
 from sigbot.domain.escalations import acknowledge_from_chat
-from sigbot.domain.invites import redeem_invite
+from sigbot.domain.invites import link_chat
+from sigbot.domain.opt_out import stop_chat
 from sigbot.handlers.services import Services
 from sigbot.messages.buttons import AnswerPress, EscalationPress, decode
-from sigbot.models import Case
-from sigbot.models.enums import ChannelKind, MessageKind, Topic
+from sigbot.models.enums import ChannelKind, MessageKind
 from sigbot.outbox.store import Route
 
 log = structlog.get_logger(__name__)
@@ -43,45 +44,50 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start CODE links this chat to a case member; /start alone gets a neutral hello."""
+    """/start CODE links this private chat to a case member; /start alone gets a neutral hello.
+
+    In a group the code is left unused and the group gets a neutral answer: a group is never
+    a member's chat (docs/architecture.md, "The path of one reply and one escalation").
+    """
     chat = update.effective_chat
     if chat is None:
         return
     svc = services(context)
     now = svc.clock.now()
     code = context.args[0] if context.args else ""
+    private = chat.type == ChatType.PRIVATE
     async with svc.db.session() as session:
         redeemed = (
-            await redeem_invite(session, code=code, chat_id=chat.id, now=now) if code else None
+            await link_chat(session, svc.messenger, code=code, chat_id=chat.id, now=now)
+            if code and private
+            else None
         )
-        if redeemed is not None and redeemed.member is not None:
-            member = redeemed.member
-            case = await session.get(Case, member.case_id)
-            assert case is not None
-            await svc.messenger.to_member(
-                session,
-                case=case,
-                member=member,
-                kind=MessageKind.LINKED,
-                topic=Topic.REMINDERS,
-                params={"name": member.name},
-                key=f"linked|{member.id}|{chat.id}",
-                due_at=now,
-                now=now,
-                exclude=frozenset({Route(ChannelKind.SMS, member.phone or "")}),
-            )
-        else:
+        if redeemed is None or redeemed.member is None:
+            refused = MessageKind.LINK_INVALID if private else MessageKind.LINK_PRIVATE_ONLY
             await svc.messenger.to_address(
                 session,
                 route=Route(ChannelKind.TELEGRAM, str(chat.id)),
                 language="sv",
-                kind=MessageKind.LINK_INVALID if code else MessageKind.UNKNOWN_SENDER,
+                kind=refused if code else MessageKind.UNKNOWN_SENDER,
                 params={},
                 key=f"start|{chat.id}|{update.update_id}",
                 now=now,
             )
         await session.commit()
-    log.info("start", linked=bool(redeemed and redeemed.member))
+    log.info("start", linked=bool(redeemed and redeemed.member), private=private)
+
+
+async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stop: this chat gets no more messages and is unlinked from every member (journaled,
+    coordinators told, the person answered), until a new invitation link is used in it."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    svc = services(context)
+    async with svc.db.session() as session:
+        members = await stop_chat(session, svc.messenger, chat_id=chat.id, now=svc.clock.now())
+        await session.commit()
+    log.info("stop", unlinked=len(members))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -132,5 +138,6 @@ def install(application: Application[Any, Any, Any, Any, Any, Any], svc: Service
     """Register sigbot's handlers and services on a PTB Application."""
     application.bot_data[SERVICES_KEY] = svc
     application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("stop", stop))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))

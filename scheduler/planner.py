@@ -10,8 +10,9 @@ loses nothing. See docs/architecture.md for the path of a reminder through these
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
+from typing import Any
 
 import structlog
 from sqlmodel import col, select
@@ -34,6 +35,7 @@ from sigbot.scheduler.rules import (
     misses,
     onboarding,
     overview,
+    reachability,
 )
 from sigbot.scheduler.state import CaseState, PlanningPolicy, load_state
 
@@ -53,6 +55,7 @@ RUNNING_RULES: tuple[Rule, ...] = (
     commitments_due.plan,
     misses.plan,
     meeting_cadence.plan,
+    reachability.plan,
 )
 
 
@@ -97,14 +100,30 @@ class Planner:
                 stats.failed_cases += 1
                 continue
             stats.cases += 1
+        await self._across_cases("escalation ladder", self._climb(now, stats))
+        if self.daily_overview:
+            await self._across_cases("morning overview", self._overview(now))
+        return stats
+
+    async def _climb(self, now: datetime, stats: TickStats) -> None:
         async with self.db.session() as session:
             stats.escalated += await ladder.climb(
                 session, self.messenger, now=now, team_lead=self.team_lead
             )
-            if self.daily_overview:
-                await overview.send_overviews(session, self.messenger, now=now)
             await session.commit()
-        return stats
+
+    async def _overview(self, now: datetime) -> None:
+        async with self.db.session() as session:
+            await overview.send_overviews(session, self.messenger, now=now)
+            await session.commit()
+
+    @staticmethod
+    async def _across_cases(step: str, work: Coroutine[Any, Any, None]) -> None:
+        """A step over all cases: a failure is logged and the pass goes on."""
+        try:
+            await work
+        except Exception:
+            log.exception("planning step failed", step=step)
 
 
 async def plan_case(state: CaseState, now: datetime, applier: Applier) -> None:

@@ -22,6 +22,7 @@ from sigbot.models import (
     Appointment,
     Case,
     Commitment,
+    CommitmentStatus,
     Consent,
     Meeting,
     MeetingInvitation,
@@ -55,6 +56,8 @@ class CaseState:
     invitations: dict[int, list[MeetingInvitation]] = field(default_factory=dict)
     plan: ActionPlan | None = None
     commitments: list[Commitment] = field(default_factory=list)
+    # Every version's commitments: questions asked about an older version point at these.
+    all_commitments: list[Commitment] = field(default_factory=list)
     outbox: list[OutboxMessage] = field(default_factory=list)
     # Every key this case ever queued, plus those queued during this pass.
     keys: set[str] = field(default_factory=set)
@@ -88,6 +91,21 @@ class CaseState:
 
     def by_key(self, key: str) -> OutboxMessage | None:
         return next((row for row in self.outbox if row.idempotency_key == key), None)
+
+    def live_commitment(self, commitment_id: int | None) -> Commitment | None:
+        """The open commitment of the current plan that ``commitment_id`` is or was carried
+        into (same key); None when it was removed from the plan, done or missed."""
+        asked = next((c for c in self.all_commitments if c.id == commitment_id), None)
+        if asked is None:
+            return None
+        return next(
+            (
+                c
+                for c in self.commitments
+                if c.key == asked.key and c.status == CommitmentStatus.OPEN
+            ),
+            None,
+        )
 
     def invitations_of(self, meeting_id: int, member_id: int | None) -> MeetingInvitation | None:
         return next(
@@ -127,6 +145,7 @@ async def load_state(session: AsyncSession, case: Case, policy: PlanningPolicy) 
         commitments=(
             await _all(session, Commitment, Commitment.plan_id == plan.id) if plan else []
         ),
+        all_commitments=await _all(session, Commitment, Commitment.case_id == case.id),
         outbox=await _all(session, OutboxMessage, OutboxMessage.case_id == case.id),
     )
 

@@ -87,6 +87,7 @@ async def _import_files(settings: Settings, files: list[Path], *, check: bool) -
     """Import each file in its own transaction; returns how many were refused."""
     from sigbot.planfile.importer import import_plan
     from sigbot.planfile.loader import PlanError, load_plan_file
+    from sigbot.planfile.warnings import reachability_warnings
 
     refused = 0
     db = Database.from_url(settings.database_url)
@@ -96,6 +97,8 @@ async def _import_files(settings: Settings, files: list[Path], *, check: bool) -
         for file in files:
             try:
                 plan = load_plan_file(file, default_timezone=settings.timezone)
+                for warning in reachability_warnings(plan):
+                    typer.echo(f"sigbot: warning: {plan.ref}: {warning}", err=True)
                 if check:
                     typer.echo(f"{plan.ref}: the plan file is valid (nothing written)")
                     continue
@@ -224,7 +227,7 @@ def run() -> None:
     from sigbot.logs import configure_logging
 
     settings = _settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if not (settings.telegram_enabled or settings.sms_enabled):
         typer.echo(
             "sigbot: warning: neither TELEGRAM_BOT_TOKEN nor TWILIO_* is set; nothing can be sent",
@@ -249,3 +252,10 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+# The person's rights (docs/privacy.md): access and erasure, kept in sigbot/cli_rights.py.
+from sigbot.cli_rights import erase, export  # noqa: E402
+
+app.command()(export)
+app.command()(erase)

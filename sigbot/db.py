@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,15 +12,23 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
+# Owner only: the file holds names, numbers and what children and parents wrote.
+PRIVATE_MODE = 0o600
+
+
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the async engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    """Create the async engine; SQLite gets foreign keys, WAL and a busy timeout, and a file
+    only its owner can read. Errors never quote bound parameters (numbers, texts): see
+    docs/architecture.md, "Privacy"."""
+    kwargs.setdefault("hide_parameters", True)
+    private_sqlite_file(url)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
 
@@ -31,6 +41,32 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.close()
 
     return engine
+
+
+def private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file readable by its owner only, before SQLite opens it.
+
+    SQLite gives its -wal and -shm files the main file's permissions, so they follow. An
+    existing file that others can read loses those bits too.
+    """
+    parsed = make_url(url)
+    path = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        return
+    if path.startswith("file:") or parsed.query.get("uri"):
+        return  # a URI filename (shared memory or options): SQLite's own business
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_RDONLY, PRIVATE_MODE)
+    except OSError:
+        return  # a missing directory or no right: SQLite reports it when it connects
+    try:
+        mode = stat.S_IMODE(os.fstat(fd).st_mode)
+        if mode & 0o077:
+            os.fchmod(fd, mode & 0o700)
+    except OSError:
+        pass  # not our file to change; it stays as its owner made it
+    finally:
+        os.close(fd)
 
 
 class Database:

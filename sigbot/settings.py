@@ -6,16 +6,29 @@ with one line naming the variable.
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import phonenumbers
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from sigbot.logs import LogFormat
 from sigbot.timeutil import zone
+
+LOOPBACK_NAMES = frozenset({"localhost"})
+
+
+def _lowercase(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+# JSON or json alike.
+LogFormatSetting = Annotated[LogFormat, BeforeValidator(_lowercase)]
 
 
 class SettingsError(ValueError):
@@ -51,6 +64,8 @@ class Settings(BaseSettings):
     )
     max_send_attempts: int = Field(6, alias="SIGBOT_MAX_SEND_ATTEMPTS", ge=1, le=50)
     log_level: str = Field("INFO", alias="SIGBOT_LOG_LEVEL")
+    log_format: LogFormatSetting = Field("console", alias="SIGBOT_LOG_FORMAT")
+    retention_days: int = Field(365, alias="SIGBOT_RETENTION_DAYS", ge=1, le=36500)
 
     @field_validator("database_url")
     @classmethod
@@ -78,6 +93,18 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"must start with http:// or https:// (got {value!r})")
         return value.rstrip("/") if not value.endswith("/bot") else value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_https(cls, value: str) -> str:
+        """Webhook bodies carry numbers and texts: only a loopback address may use plain http."""
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        if not host:
+            raise ValueError(f"has no host (got {value!r})")
+        if parts.scheme == "https" or _is_loopback(host):
+            return value
+        raise ValueError(f"must be https:// unless it is a loopback address (got {value!r})")
 
     @field_validator("twilio_from")
     @classmethod
@@ -137,6 +164,31 @@ def load_settings(**overrides: object) -> Settings:
         name = _env_name(field)
         message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
         raise SettingsError(f"{name}: {message}" if name else message) from None
+
+
+class _LogSettings(BaseSettings):
+    """SIGBOT_LOG_FORMAT alone, for commands that read no other setting (``sigbot demo``)."""
+
+    model_config = Settings.model_config
+    log_format: LogFormatSetting = Field("console", alias="SIGBOT_LOG_FORMAT")
+
+
+def log_format_setting() -> LogFormat:
+    """SIGBOT_LOG_FORMAT from the environment or ``.env``; ``console`` when unset or bad."""
+    try:
+        return _LogSettings().log_format
+    except ValidationError:
+        return "console"
+
+
+def _is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost: traffic that never leaves the machine."""
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _env_name(field: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sigbot.models import Commitment, CommitmentStatus, MessageKind, OutboxState, SubjectType, Topic
-from sigbot.scheduler.decisions import CheckInAsked, CheckInPlanned, Decision, Queue
+from sigbot.scheduler.decisions import Cancel, CheckInAsked, CheckInPlanned, Decision, Queue
 from sigbot.scheduler.state import CaseState
 from sigbot.scheduler.timing import next_check_in
 
@@ -25,7 +25,7 @@ def open_commitments(state: CaseState) -> list[Commitment]:
 
 
 def plan(state: CaseState, now: datetime) -> list[Decision]:
-    decisions: list[Decision] = []
+    decisions: list[Decision] = _retired(state)
     for commitment in open_commitments(state):
         member = state.members.get(commitment.owner_member_id)
         if commitment.check_in is None or member is None or not member.active:
@@ -61,6 +61,19 @@ def plan(state: CaseState, now: datetime) -> list[Decision]:
             CheckInAsked(commitment.id, at),
         ]
     return decisions
+
+
+def _retired(state: CaseState) -> list[Decision]:
+    """Questions still waiting to go out about a commitment no longer in the plan."""
+    stale = tuple(
+        row.id
+        for row in state.outbox
+        if row.id is not None
+        and row.state == OutboxState.PENDING
+        and row.subject_type == SubjectType.COMMITMENT
+        and state.live_commitment(row.subject_id) is None
+    )
+    return [Cancel(stale, "commitment no longer in the plan")] if stale else []
 
 
 def _awaiting_answer(state: CaseState, commitment: Commitment) -> bool:

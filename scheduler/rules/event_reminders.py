@@ -108,13 +108,17 @@ def _meeting(state: CaseState, now: datetime, meeting: Meeting) -> list[Decision
     subject = (SubjectType.MEETING, meeting.id)
     stamp = f"|{int(meeting.starts_at.timestamp())}|"
     planned = meeting.status == EventStatus.PLANNED
+    about = list(state.about(*subject))
     decisions = _retire_old_time(
-        list(state.about(*subject)),
+        about,
         lambda row: not planned or stamp not in row.idempotency_key,
         "meeting moved" if planned else "meeting cancelled",
         lambda row: planned and stamp in row.idempotency_key,
     )
-    if not planned or meeting.starts_at <= now:
+    if meeting.starts_at <= now or meeting.status not in (
+        EventStatus.PLANNED,
+        EventStatus.CANCELLED,
+    ):
         return decisions
     params = {
         "place": meeting.place or "",
@@ -123,42 +127,77 @@ def _meeting(state: CaseState, now: datetime, meeting: Meeting) -> list[Decision
         "kind": meeting.kind,
         "what_when": f"{meeting.kind} meeting {state.local_text(meeting.starts_at)}",
     }
-    network = meeting.kind == MeetingKind.NETWORK
-    invitation_kind = (
-        MessageKind.MEETING_INVITATION if network else MessageKind.OFFICIALS_INVITATION
-    )
     for invitation in state.invitations.get(meeting.id, []):
         member = state.members.get(invitation.member_id)
         if member is None or member.id is None or not invitation.active:
             continue
-        if not network and member.role in FAMILY_ROLES:
+        if meeting.kind != MeetingKind.NETWORK and member.role in FAMILY_ROLES:
             continue  # never: an officials' meeting is without the family
-        prefix = f"meet|{meeting.id}{stamp}{member.id}|"
-        decisions.append(
-            Queue(
-                member.id,
-                invitation_kind,
-                Topic.MEETINGS,
-                key=f"{prefix}invite",
-                at=now,
-                params=params,
-                event=meeting.starts_at,
-                not_after=meeting.starts_at,
-                subject=subject,
+        own = [row for row in about if row.member_id == member.id]
+        if planned:
+            decisions += _invitee(state, now, meeting, member, params, own)
+        elif _told(own, lambda key: True):
+            key = f"meet-cancelled|{meeting.id}|{member.id}"
+            decisions.append(
+                Queue(
+                    member.id,
+                    MessageKind.MEETING_CANCELLED,
+                    Topic.MEETINGS,
+                    key,
+                    now,
+                    params,
+                    not_after=meeting.starts_at,
+                    subject=subject,
+                )
             )
+    return decisions
+
+
+def _invitee(
+    state: CaseState,
+    now: datetime,
+    meeting: Meeting,
+    member: Member,
+    params: dict[str, Any],
+    own: list[OutboxMessage],
+) -> list[Decision]:
+    """The invitation (or, for who knew the old time, the news that it moved) and, for the
+    young person and parents, the reminders."""
+    assert meeting.id is not None and member.id is not None
+    subject = (SubjectType.MEETING, meeting.id)
+    stamp = f"|{int(meeting.starts_at.timestamp())}|"
+    prefix = f"meet|{meeting.id}{stamp}{member.id}|"
+    if _told(own, lambda key: stamp not in key):
+        kind = MessageKind.MEETING_MOVED
+    elif meeting.kind == MeetingKind.NETWORK:
+        kind = MessageKind.MEETING_INVITATION
+    else:
+        kind = MessageKind.OFFICIALS_INVITATION
+    decisions: list[Decision] = [
+        Queue(
+            member.id,
+            kind,
+            Topic.MEETINGS,
+            key=f"{prefix}invite",
+            at=now,
+            params=params,
+            event=meeting.starts_at,
+            not_after=meeting.starts_at,
+            subject=subject,
         )
-        if member.role in FAMILY_ROLES:
-            decisions += reminders(
-                state,
-                member,
-                MessageKind.MEETING_REMINDER,
-                Topic.MEETINGS,
-                prefix,
-                meeting.starts_at,
-                meeting.remind,
-                params,
-                subject,
-            )
+    ]
+    if member.role in FAMILY_ROLES:
+        decisions += reminders(
+            state,
+            member,
+            MessageKind.MEETING_REMINDER,
+            Topic.MEETINGS,
+            prefix,
+            meeting.starts_at,
+            meeting.remind,
+            params,
+            subject,
+        )
     return decisions
 
 

@@ -1,5 +1,7 @@
 """The escalation ladder: an alert nobody acknowledged within the case's ``ack_within`` goes to
-the backup coordinator, and after another ``ack_within`` to the team lead."""
+the backup coordinator, and after another ``ack_within`` to the case's team lead members
+(docs/architecture.md, "Escalation ladder"). Before climbing, open alerts follow a hand-over to
+the new coordinator (``sigbot.domain.staff``)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from sigbot.domain.escalations import TeamLead, raise_level
+from sigbot.domain.escalations import TeamLead
+from sigbot.domain.staff import follow_hand_overs, raise_level
 from sigbot.models import Case, Escalation, EscalationLevel
 from sigbot.outbox.messenger import Messenger
 
@@ -25,7 +28,9 @@ def next_level(escalation: Escalation, case: Case) -> EscalationLevel | None:
 async def climb(
     session: AsyncSession, messenger: Messenger, *, now: datetime, team_lead: TeamLead
 ) -> int:
-    """Move every alert whose time ran out one step up; returns how many moved."""
+    """Move every alert whose time ran out one step up; returns how many moved. Another
+    process moving the same alert at the same moment moves it once (compare and set)."""
+    await follow_hand_overs(session, messenger, now=now)
     due = await session.exec(
         select(Escalation).where(
             col(Escalation.acknowledged_at).is_(None),
@@ -42,7 +47,7 @@ async def climb(
             escalation.escalate_after = None
             session.add(escalation)
             continue
-        await raise_level(
+        moved += await raise_level(
             session,
             messenger,
             escalation=escalation,
@@ -51,5 +56,4 @@ async def climb(
             now=now,
             team_lead=team_lead,
         )
-        moved += 1
     return moved

@@ -13,7 +13,7 @@ from sigbot.models import (
     Role,
     Topic,
 )
-from sigbot.scheduler.decisions import Cancel, ChangeStatus, Decision, Queue
+from sigbot.scheduler.decisions import Cancel, ChangeStatus, CloseQuestions, Decision, Queue
 from sigbot.scheduler.state import CaseState
 from sigbot.timeutil import local_to_utc
 
@@ -26,7 +26,16 @@ def plan(state: CaseState, now: datetime) -> list[Decision]:
         if case.paused_until is not None and case.paused_until <= now:
             return [ChangeStatus(CaseStatus.ACTIVE, "pause over: reminders resume")]
         held = tuple(r.id for r in pending if r.kind in HELD_WHILE_PAUSED and r.id is not None)
-        return [Cancel(held, "case paused")] if held else []
+        # Questions asked before the pause are not chased: no alert weeks later, at night.
+        chased = tuple(
+            r.id
+            for r in state.outbox
+            if r.id is not None and r.reply_by is not None and r.answered_at is None
+        )
+        return [
+            *([Cancel(held, "case paused")] if held else []),
+            *([CloseQuestions(chased)] if chased else []),
+        ]
     if case.status == CaseStatus.CLOSED:
         resting_until = now + state.policy.resting_period
         until = resting_until.astimezone(state.tz).date().isoformat()

@@ -1,4 +1,5 @@
-"""Network meetings at least every four weeks: the coordinator hears when none is planned."""
+"""Network meetings at least every four weeks: a week before the four weeks run out with no
+next network meeting planned, the coordinator hears (in time to call one)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sigbot.scheduler.decisions import Decision, TellCoordinators
 from sigbot.scheduler.state import CaseState
 
 MEETING_EVERY = timedelta(days=28)
+WARN_BEFORE = timedelta(days=7)
 
 
 def plan(state: CaseState, now: datetime) -> list[Decision]:
@@ -22,6 +24,8 @@ def plan(state: CaseState, now: datetime) -> list[Decision]:
         return []
     last = max(past, key=lambda m: m.starts_at)
     deadline = last.starts_at + MEETING_EVERY
+    if now < deadline - WARN_BEFORE:
+        return []
     if any(last.starts_at < m.starts_at <= deadline for m in network):
         return []
     return [

@@ -9,7 +9,6 @@ from sigbot.models import (
     FAMILY_ROLES,
     REACHED_STATES,
     Answer,
-    CommitmentStatus,
     EscalationReason,
     JournalKind,
     Member,
@@ -50,11 +49,12 @@ def _missed(state: CaseState, prompt: OutboxMessage) -> list[Decision]:
     reason = EscalationReason.NO_REPLY
     unanswered = Unanswered(prompt.id)
     if prompt.subject_type == SubjectType.COMMITMENT:
-        commitment = next((c for c in state.commitments if c.id == prompt.subject_id), None)
-        if commitment is not None and commitment.status == CommitmentStatus.OPEN:
-            overdue = prompt.kind == MessageKind.COMMITMENT_DUE
-            unanswered = Unanswered(prompt.id, prompt.subject_id, overdue)
-            reason = EscalationReason.OVERDUE if overdue else reason
+        commitment = state.live_commitment(prompt.subject_id)
+        if commitment is None:
+            return [unanswered]  # no longer in the plan (or done): nothing left to miss
+        overdue = prompt.kind == MessageKind.COMMITMENT_DUE
+        unanswered = Unanswered(prompt.id, commitment.id, overdue)
+        reason = EscalationReason.OVERDUE if overdue else reason
     elif prompt.subject_type == SubjectType.MEETING and member.role not in FAMILY_ROLES:
         return [unanswered]  # professionals who do not answer an invitation are not chased
     journal_kind = (

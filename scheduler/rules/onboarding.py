@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sigbot.domain.consent import may_receive
-from sigbot.models import ChannelKind, Commitment, MessageKind, Role, Topic
+from sigbot.models import ChannelKind, Commitment, MessageKind, Topic
+from sigbot.models.enums import STAFF_ROLES
 from sigbot.outbox.store import Route
 from sigbot.scheduler.decisions import Decision, Queue
 from sigbot.scheduler.state import CaseState
@@ -16,7 +17,7 @@ def welcome(state: CaseState, now: datetime) -> list[Decision]:
     """The first SMS to a number says who writes and how to answer (and how to stop)."""
     decisions: list[Decision] = []
     for member in state.members.values():
-        if not member.active or not member.phone or member.role == Role.COORDINATOR:
+        if not member.active or not member.phone or member.role in STAFF_ROLES:
             continue
         if member.channel != ChannelKind.SMS and member.telegram_chat_id is not None:
             continue

@@ -54,7 +54,10 @@ def inboxes(staffed: Iterable[tuple[Case, Member]], now: datetime) -> list[Inbox
     """Group cases by their coordinator's chat, for those whose 08:00 has come today."""
     found: dict[int, Inbox] = {}
     for case, coordinator in staffed:
-        tz = zone(case.timezone)
+        try:
+            tz = zone(case.timezone)
+        except ValueError:
+            continue  # one broken case must not cost every coordinator their overview
         today = now.astimezone(tz).date()
         if coordinator.telegram_chat_id is None or now < _local(today, OVERVIEW_AT, tz):
             continue

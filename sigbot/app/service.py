@@ -20,6 +20,7 @@ from sigbot.app.runtime import PTBApp, Runtime, build_runtime
 from sigbot.db import migrate
 from sigbot.handlers.http import HttpDeps, build_http_app
 from sigbot.scheduler.jobs import DISPATCH_EVERY_S, PLAN_EVERY_S, Work, start_jobs
+from sigbot.scheduler.rules.retention import RETENTION_EVERY_S, RetentionJob
 from sigbot.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -66,6 +67,12 @@ async def start(runtime: Runtime) -> None:
         {
             "dispatch": (core.dispatcher.drain, DISPATCH_EVERY_S),
             "plan": (core.planner.tick, PLAN_EVERY_S),
+            "retention": (
+                RetentionJob(
+                    db=core.db, clock=core.clock, retention_days=settings.retention_days
+                ).run,
+                RETENTION_EVERY_S,
+            ),
         },
         guarded,
     )
@@ -104,7 +111,11 @@ async def _start_http(runtime: Runtime) -> None:
 
     async def feed_update(data: dict[str, Any]) -> None:
         assert telegram is not None
-        await telegram.update_queue.put(Update.de_json(data, telegram.bot))
+        try:
+            update = Update.de_json(data, telegram.bot)
+        except (TypeError, KeyError, AttributeError, ValueError):
+            raise ValueError("not an update") from None
+        await telegram.update_queue.put(update)
 
     deps = HttpDeps(
         public_url=settings.public_url,
@@ -120,6 +131,7 @@ async def _start_http(runtime: Runtime) -> None:
         host=settings.http_host,
         port=settings.http_port,
         log_level="warning",
+        log_config=None,  # uvicorn's records go through sigbot's filter (no request data)
         access_log=False,
         lifespan="off",
     )

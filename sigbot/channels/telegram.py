@@ -108,9 +108,9 @@ def update_from_body(body: bytes) -> dict[str, Any]:
     """
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise ValueError("not JSON") from None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
         raise ValueError("not an update")
     return data
 

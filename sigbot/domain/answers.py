@@ -2,17 +2,20 @@
 
 "I need help" is never just recorded: it alerts the coordinator at once. "Can't come" and "not
 done" mark the thing missed and escalate. Two misses within seven days propose an extra network
-meeting ("quick feedback and a meeting", docs/domain.md).
+meeting ("quick feedback and a meeting", docs/domain.md). An answer that comes after the
+question was marked unanswered is still recorded; a late "yes" closes the no-reply alert
+(``sigbot.domain.late_answers``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.domain.escalations import escalate
+from sigbot.domain.late_answers import close_after_late_yes, count_as_kept
 from sigbot.journal import record
 from sigbot.messages.replies import ReplyKind
 from sigbot.messages.texts import TWO_MISSES
@@ -49,20 +52,26 @@ async def apply_answer(
 ) -> None:
     """Record ``kind`` as the answer to ``prompt`` and act on it."""
     answer = ANSWER_OF[kind]
-    prompt.answer = answer
-    prompt.answered_at = now
-    session.add(prompt)
+    late = prompt.answer == Answer.NONE
     what = await describe_subject(session, prompt)
-    await _record_on_subject(session, prompt, member, kind, now)
+    await _record_on_subject(session, prompt, member, kind, now, late=late)
     record(
         session,
         case_id=case.id,
         at=now,
         kind=JournalKind.ANSWER_RECORDED,
         member_key=member.key,
-        summary=f"{member.name} answered {answer} to {prompt.kind}: {what}",
-        data={"outbox_id": prompt.id, "answer": answer},
+        summary=f"{member.name} answered {answer} to {prompt.kind}: {what}"
+        + (" (late: it had been marked unanswered)" if late else ""),
+        data={"outbox_id": prompt.id, "answer": answer, "late": late},
     )
+    if late and kind is ReplyKind.YES:
+        await close_after_late_yes(
+            session, messenger, prompt=prompt, member=member, case=case, what=what, now=now
+        )
+    prompt.answer = answer
+    prompt.answered_at = now
+    session.add(prompt)
     subject = (
         (prompt.subject_type, prompt.subject_id)
         if prompt.subject_type and prompt.subject_id is not None
@@ -89,12 +98,18 @@ async def apply_answer(
         subject=subject,
         dedupe_key=key,
     )
-    if kind is ReplyKind.NO:
+    if kind is ReplyKind.NO and not late:  # a late "no": the silence was counted a miss already
         await propose_meeting_after_misses(session, messenger, case=case, now=now)
 
 
 async def _record_on_subject(
-    session: AsyncSession, prompt: OutboxMessage, member: Member, kind: ReplyKind, now: datetime
+    session: AsyncSession,
+    prompt: OutboxMessage,
+    member: Member,
+    kind: ReplyKind,
+    now: datetime,
+    *,
+    late: bool = False,
 ) -> None:
     """The answer also belongs to what was asked about: the appointment, invitation or promise."""
     answer = ANSWER_OF[kind]
@@ -122,9 +137,13 @@ async def _record_on_subject(
             session.add(invitation)
     elif prompt.subject_type == SubjectType.COMMITMENT:
         commitment = await session.get(Commitment, prompt.subject_id)
-        if commitment is not None and kind is not ReplyKind.HELP:
+        if commitment is None or kind is ReplyKind.HELP or (late and kind is ReplyKind.NO):
+            return  # "help" is no outcome; the silence already counted a late "no" as missed
+        if late:
+            count_as_kept(commitment, prompt, now)  # the silence counted a miss: it was kept
+        else:
             record_outcome(commitment, kept=kind is ReplyKind.YES, now=now)
-            session.add(commitment)
+        session.add(commitment)
 
 
 def record_outcome(commitment: Commitment, *, kept: bool, now: datetime) -> None:
@@ -154,21 +173,26 @@ async def describe_subject(session: AsyncSession, prompt: OutboxMessage) -> str:
 async def propose_meeting_after_misses(
     session: AsyncSession, messenger: Messenger, *, case: Case, now: datetime
 ) -> bool:
-    """Two misses within seven days: propose an extra network meeting to the coordinator."""
+    """Two misses within seven days: propose an extra network meeting to the coordinator.
+
+    Once per window: the proposal's key is the oldest miss of the window, so two processes
+    that count the same misses open it once (a unique key, docs/architecture.md); a proposal
+    within the last seven days stops a second one.
+    """
     assert case.id is not None
     week_ago = now - timedelta(days=7)
-    misses = (
+    misses = list(
         await session.exec(
-            select(func.count())
-            .select_from(Escalation)
+            select(Escalation.id)
             .where(
                 Escalation.case_id == case.id,
                 col(Escalation.reason).in_(MISS_REASONS),
                 col(Escalation.created_at) >= week_ago,
             )
+            .order_by(col(Escalation.created_at), col(Escalation.id))
         )
-    ).one()
-    if int(misses) < 2:
+    )
+    if len(misses) < 2:
         return False
     recent_proposal = (
         await session.exec(
@@ -181,16 +205,16 @@ async def propose_meeting_after_misses(
     ).first()
     if recent_proposal is not None:
         return False
-    await escalate(
+    opened = await escalate(
         session,
         messenger,
         case=case,
         member=None,
         reason=EscalationReason.TWO_MISSES,
-        what=f"{int(misses)} misses within 7 days: an extra network meeting is proposed",
+        what=f"{len(misses)} misses within 7 days: an extra network meeting is proposed",
         answer=None,
         now=now,
-        dedupe_key=f"two_misses|{case.id}|{now.date().isoformat()}",
-        extra={"what_id": TWO_MISSES, "n": int(misses)},
+        dedupe_key=f"two_misses|{misses[0]}",
+        extra={"what_id": TWO_MISSES, "n": len(misses)},
     )
-    return True
+    return opened is not None

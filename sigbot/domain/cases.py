@@ -14,7 +14,9 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.journal import record
-from sigbot.models import Case, CaseStatus, CaseStatusChange, JournalKind, Member, Role
+from sigbot.models import Case, CaseStatus, CaseStatusChange, EscalationLevel, JournalKind, Member
+from sigbot.models.enums import STAFF_ROLES
+from sigbot.models.messaging import HandOver
 from sigbot.timeutil import zone
 from sigbot.timing import QUIET_HOURS_DEFAULT, QuietHours, parse_quiet_hours
 
@@ -150,28 +152,27 @@ async def hand_over(
 ) -> list[str]:
     """Give the case another coordinator and/or backup (None: no backup); returns what changed.
 
-    Both must be active coordinators of the case and not the same person: alerts climb from the
-    coordinator to the backup (docs/architecture.md, "Escalation ladder"). Like the settings,
-    the caller's entry names the change.
+    Both active staff of the case, not one person (docs/architecture.md, "Escalation ladder");
+    each change leaves a ``hand_over`` row for the planner (domain/staff.py); caller journals.
     """
     new_coordinator = coordinator_key or case.coordinator_key
     new_backup = case.backup_key if isinstance(backup_key, Keep) else backup_key
     if new_backup is not None and new_backup == new_coordinator:
         raise RuleBroken("the backup must be another coordinator")
     changed = []
-    for attr, key, label in (
-        ("coordinator_key", new_coordinator, "coordinator"),
-        ("backup_key", new_backup, "backup"),
+    for attr, key, role in (
+        ("coordinator_key", new_coordinator, EscalationLevel.COORDINATOR),
+        ("backup_key", new_backup, EscalationLevel.BACKUP),
     ):
-        if getattr(case, attr) == key:
+        if (old := getattr(case, attr)) == key:
             continue
-        if key is not None:
-            query = select(Member).where(Member.case_id == case.id, Member.key == key)
-            member = (await session.exec(query)).first()
-            if member is None or not member.active or member.role != Role.COORDINATOR:
-                raise RuleBroken(f"{key!r} is not an active coordinator in case {case.ref}")
+        query = select(Member).where(Member.case_id == case.id, Member.key == key)
+        member = (await session.exec(query)).first() if key is not None else None
+        if key is not None and (not member or not member.active or member.role not in STAFF_ROLES):
+            raise RuleBroken(f"{key!r} is not an active coordinator in case {case.ref}")
+        session.add(HandOver(case_id=row_id(case), role=role, from_key=old, to_key=key, at=now))
         setattr(case, attr, key)
-        changed.append(f"{label} changed")
+        changed.append(f"{role} changed")
     if changed:
         case.updated_at = now
         session.add(case)

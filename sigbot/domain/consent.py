@@ -1,7 +1,7 @@
 """Who may receive what about a case: the consent gate every message passes, twice, and the
 operations that record, change and withdraw a consent.
 
-The young person and the case's coordinators always receive what concerns them; anyone else only
+The young person and the case's staff always receive what concerns them; anyone else only
 while a consent that has not expired or been withdrawn names them for the message's topic
 (docs/architecture.md, "How a message travels"). The gate is checked when a message is queued and
 again just before it is sent, so a withdrawal stops messages already waiting.
@@ -9,10 +9,10 @@ again just before it is sent, so a withdrawal stops messages already waiting.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,13 +20,20 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sigbot.domain.cases import RuleBroken, row_id
 from sigbot.journal import record
 from sigbot.models import FAMILY_ROLES, Case, Consent, JournalKind, Member, Role, Topic
+from sigbot.models.enums import STAFF_ROLES
+
+
+def is_case_staff(case: Case, member: Member) -> bool:
+    """The case's own staff: its coordinator and backup, and its ``team_lead`` members
+    (docs/plan-file.md, "Roles"). A coordinator of another case, or one handed over, is not."""
+    if member.case_id != case.id or member.role not in STAFF_ROLES:
+        return False
+    return member.role == Role.TEAM_LEAD or member.key in (case.coordinator_key, case.backup_key)
 
 
 def always_informed(case: Case, member: Member) -> bool:
-    """The young person and the case's own coordinators need no consent to hear about it."""
-    if member.role == Role.YOUTH:
-        return True
-    return member.role == Role.COORDINATOR and member.key in (case.coordinator_key, case.backup_key)
+    """The young person and the case's own staff need no consent to hear about it."""
+    return member.role == Role.YOUTH or is_case_staff(case, member)
 
 
 def may_receive(
@@ -101,6 +108,42 @@ async def _check_terms(session: AsyncSession, case_id: int, terms: ConsentTerms)
     for key in terms.given_by:
         if members[key].role not in FAMILY_ROLES:
             raise RuleBroken(f"{key!r} has role {members[key].role}, expected guardian or youth")
+    if terms.withdrawn_at is None:
+        missing = missing_givers(terms.given_by, members.values())
+        if missing:
+            raise RuleBroken(not_given_by(missing[0]))
+
+
+class Person(Protocol):
+    """A member as a row or as the plan file's resolved entry."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+
+P = TypeVar("P", bound=Person)
+
+
+def missing_givers(given_by: Sequence[str], members: Iterable[P]) -> list[P]:
+    """The young person and active guardians a consent does not name: each must give it
+    (docs/plan-file.md, "Consent"). ``members`` are rows or the plan file's resolved members."""
+    family = [
+        m
+        for m in members
+        if m.role in FAMILY_ROLES and getattr(m, "active", True) and m.key not in given_by
+    ]
+    return sorted(family, key=lambda m: (m.role != Role.YOUTH, m.key))
+
+
+def not_given_by(member: Person) -> str:
+    """The refusal naming who did not give a consent."""
+    return (
+        f"{member.key!r} ({member.role}) has not given this consent: given_by must name the "
+        "young person and every guardian of the case"
+    )
 
 
 async def record_consent(

@@ -96,6 +96,7 @@ class StatusRecorder:
             case=case,
             kind=MessageKind.DELIVERY_FAILED,
             params={
+                "case": case.ref,
                 "who": member.name,
                 "channel": update.channel.value,
                 "reason": f"{update.provider} {status} ({code or '-'})",

@@ -1,8 +1,12 @@
 """Escalations: the coordinator hears at once when something slips or someone asks for help.
 
-An escalation is a row. Its alert goes to the coordinator with the context and three buttons
-(acknowledge, "I'll call", "call a meeting"). Unacknowledged after the case's ``ack_within`` it
-goes to the backup coordinator, and after that to the team lead named in the settings.
+An escalation is a row, opened once per case and ``dedupe_key`` (a unique constraint, so two
+``sigbot run`` processes cannot open it twice). Its alert goes to the coordinator with the
+context and three buttons (acknowledge, "I'll call", "call a meeting"). Unacknowledged after the
+case's ``ack_within`` it goes to the backup coordinator, and after that to the case's team lead
+members (docs/architecture.md, "Escalation ladder"). The clock of each step counts from when the
+alert may go: while staff keep quiet hours, from the morning; urgent alerts go at once.
+Only the case's active staff acknowledge (``sigbot.domain.consent.is_case_staff``).
 """
 
 from __future__ import annotations
@@ -11,13 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from sigbot.domain.consent import is_case_staff
 from sigbot.journal import record
 from sigbot.models import (
     Case,
-    ChannelKind,
     Escalation,
     EscalationAction,
     EscalationLevel,
@@ -25,23 +31,24 @@ from sigbot.models import (
     JournalKind,
     Member,
     MessageKind,
-    Role,
     SubjectType,
     Topic,
 )
+from sigbot.models.enums import STAFF_ROLES, URGENT_REASONS
 from sigbot.outbox.messenger import Messenger, coordinators
-from sigbot.outbox.store import Route
 
 ACTIONS: dict[str, str] = {
     EscalationAction.ACK: "acknowledged",
     EscalationAction.CALL: "will call",
     EscalationAction.MEETING: "will call a meeting",
 }
+TABLE = Escalation.__table__  # type: ignore[attr-defined]  # set by SQLModel at runtime
 
 
 @dataclass(frozen=True)
 class TeamLead:
-    """Where the last step of an escalation goes (a Telegram chat from the settings)."""
+    """SIGBOT_TEAM_LEAD_CHAT_ID: where the last step goes only when a case has no ``team_lead``
+    member (docs/deploy.md). The chat is outside the case, so it cannot acknowledge."""
 
     telegram_chat_id: int | None
     language: str = "sv"
@@ -72,32 +79,33 @@ async def escalate(
     dedupe_key: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Escalation | None:
-    """Open an escalation and alert the coordinator; None if this one is already open."""
+    """Open an escalation and alert the coordinator; None if this one was opened already."""
     assert case.id is not None
     key = dedupe_key or f"{reason}|{subject}|{member.id if member else None}|{now.isoformat()}"
-    if await _opened_before(session, case, member, reason, subject, key):
-        return None
-    events = await recent_events(session, case.id)
-    escalation = Escalation(
+    detail = {
+        "key": key,
+        "who": member.name if member else None,
+        "what": what,
+        "answer": answer,
+        "events": await recent_events(session, case.id),
+        **(extra or {}),
+    }
+    new_id = await _insert_once(
+        session,
         case_id=case.id,
+        dedupe_key=key[:200],
         member_id=member.id if member else None,
         subject_type=subject[0] if subject else None,
         subject_id=subject[1] if subject else None,
         reason=reason,
-        detail={
-            "key": key,
-            "who": member.name if member else None,
-            "what": what,
-            "answer": answer,
-            "events": events,
-            **(extra or {}),
-        },
+        detail=detail,
         level=EscalationLevel.COORDINATOR,
         created_at=now,
-        escalate_after=now + timedelta(seconds=case.ack_within_s),
     )
-    session.add(escalation)
-    await session.flush()
+    if new_id is None:
+        return None
+    escalation = await session.get(Escalation, new_id)
+    assert escalation is not None
     record(
         session,
         case_id=case.id,
@@ -108,32 +116,30 @@ async def escalate(
         + (f" (answer: {answer})" if answer else ""),
         data={"escalation_id": escalation.id, "reason": reason},
     )
-    await _alert(session, messenger, case, escalation, [case.coordinator_key], now)
+    staff = await coordinators(session, case, [case.coordinator_key])
+    goes_at = await alert(session, messenger, case, escalation, staff, now)
+    escalation.escalate_after = goes_at + timedelta(seconds=case.ack_within_s)
+    session.add(escalation)
     return escalation
 
 
-async def _opened_before(
-    session: AsyncSession,
-    case: Case,
-    member: Member | None,
-    reason: str,
-    subject: tuple[str, int] | None,
-    key: str,
-) -> bool:
-    """Whether this escalation (same reason, subject, person and key) was opened already."""
-    existing = await session.exec(
-        select(Escalation).where(
-            Escalation.case_id == case.id,
-            Escalation.reason == reason,
-            Escalation.subject_type == (subject[0] if subject else None),
-            Escalation.subject_id == (subject[1] if subject else None),
-            Escalation.member_id == (member.id if member else None),
-        )
+async def _insert_once(session: AsyncSession, **values: Any) -> int | None:
+    """``INSERT ... ON CONFLICT (case_id, dedupe_key) DO NOTHING``: the new id, or None."""
+    await session.flush()
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert_fn: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert_fn(TABLE)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["case_id", "dedupe_key"])
+        .returning(TABLE.c.id)
     )
-    return any(e.detail.get("key") == key for e in existing)
+    row = (await (await session.connection()).execute(stmt)).first()
+    return int(row[0]) if row is not None else None
 
 
-def _params(case: Case, escalation: Escalation) -> dict[str, Any]:
+def alert_params(case: Case, escalation: Escalation) -> dict[str, Any]:
+    """What an alert says: the case, who, what, their answer and the latest events."""
     d = escalation.detail
     return {
         "case": case.ref,
@@ -147,31 +153,37 @@ def _params(case: Case, escalation: Escalation) -> dict[str, Any]:
     }
 
 
-async def _alert(
+async def alert(
     session: AsyncSession,
     messenger: Messenger,
     case: Case,
     escalation: Escalation,
-    keys: list[str | None],
+    staff: list[Member],
     now: datetime,
-) -> int:
+    kind: str = MessageKind.ESCALATION,
+) -> datetime:
+    """Alert ``staff`` (once each per level); returns when the alert may go to the first of
+    them: now, or, while staff keep quiet hours, the morning (urgent alerts go at once)."""
     assert escalation.id is not None
-    sent = 0
-    for coordinator in await coordinators(session, case, keys):
-        new = await messenger.to_member(
+    urgent = escalation.reason in URGENT_REASONS
+    goes_at: datetime | None = None
+    for member in staff:
+        due = now if urgent else messenger.allowed_at(case, member, kind, now) or now
+        goes_at = due if goes_at is None else min(goes_at, due)
+        await messenger.to_member(
             session,
             case=case,
-            member=coordinator,
-            kind=MessageKind.ESCALATION,
+            member=member,
+            kind=kind,
             topic=Topic.ESCALATIONS,
-            params=_params(case, escalation),
-            key=f"escalation|{escalation.id}|{escalation.level}|{coordinator.key}",
-            due_at=now,
+            params=alert_params(case, escalation),
+            key=f"escalation|{escalation.id}|{escalation.level}|{member.key}",
+            due_at=due,
             now=now,
             subject=(SubjectType.ESCALATION, escalation.id),
+            quiet_hours_applied=True,
         )
-        sent += new is not None
-    return sent
+    return goes_at or now
 
 
 async def acknowledge(
@@ -181,26 +193,40 @@ async def acknowledge(
     by: Member,
     action: str,
     now: datetime,
+    via: str | None = None,
 ) -> Escalation | None:
-    """Record the coordinator's answer to an alert; None if unknown or not theirs to answer."""
+    """Record a staff member's answer to an alert; None if unknown or not theirs to answer.
+
+    Theirs: an active coordinator, backup or team lead of the escalation's case now, so a
+    removed or replaced coordinator's old button does nothing. Two presses at once record one.
+    """
     escalation = await session.get(Escalation, escalation_id)
-    if escalation is None or escalation.case_id != by.case_id:
+    case = await session.get(Case, escalation.case_id) if escalation is not None else None
+    if escalation is None or case is None or not by.active or not is_case_staff(case, by):
         return None
-    if escalation.acknowledged_at is not None:
+    if by.case_id != case.id:
+        return None
+    await session.flush()
+    won = await (await session.connection()).execute(
+        update(TABLE)
+        .where(TABLE.c.id == escalation_id, TABLE.c.acknowledged_at.is_(None))
+        .values(acknowledged_at=now, acknowledged_by=by.key, action=action, escalate_after=None)
+        .returning(TABLE.c.id)
+    )
+    first = won.first() is not None
+    await session.refresh(escalation)
+    if not first:
         return escalation
-    escalation.acknowledged_at = now
-    escalation.acknowledged_by = by.key
-    escalation.action = action
-    escalation.escalate_after = None
-    session.add(escalation)
     record(
         session,
         case_id=escalation.case_id,
         at=now,
         kind=JournalKind.ESCALATION_ACKNOWLEDGED,
         member_key=by.key,
-        summary=f"{by.name} {ACTIONS.get(action, action)}: {escalation.detail.get('what')}",
-        data={"escalation_id": escalation.id, "action": action},
+        summary=f"{by.name} {ACTIONS.get(action, action)}"
+        + (f" via {via.upper()}" if via else "")
+        + f": {escalation.detail.get('what')}",
+        data={"escalation_id": escalation.id, "action": action, **({"via": via} if via else {})},
     )
     return escalation
 
@@ -213,9 +239,11 @@ async def acknowledge_from_chat(
     action: str,
     now: datetime,
 ) -> Escalation | None:
-    """A coordinator pressed an alert's button in their Telegram chat; None if not theirs."""
+    """A staff member pressed an alert's button in their Telegram chat; None if not theirs."""
     staff = await session.exec(
-        select(Member).where(Member.telegram_chat_id == chat_id, Member.role == Role.COORDINATOR)
+        select(Member).where(
+            Member.telegram_chat_id == chat_id, col(Member.role).in_(STAFF_ROLES), Member.active
+        )
     )
     for member in staff:
         done = await acknowledge(
@@ -224,46 +252,3 @@ async def acknowledge_from_chat(
         if done is not None:
             return done
     return None
-
-
-async def raise_level(
-    session: AsyncSession,
-    messenger: Messenger,
-    *,
-    escalation: Escalation,
-    case: Case,
-    level: EscalationLevel,
-    now: datetime,
-    team_lead: TeamLead,
-) -> None:
-    """Send an alert nobody acknowledged in time one step up (backup, then team lead)."""
-    assert case.id is not None and escalation.id is not None
-    escalation.level = level
-    escalation.escalate_after = None
-    if level == EscalationLevel.BACKUP:
-        escalation.escalate_after = now + timedelta(seconds=case.ack_within_s)
-        await _alert(session, messenger, case, escalation, [case.backup_key], now)
-        target = f"backup {case.backup_key}"
-    elif team_lead.telegram_chat_id is not None:
-        await messenger.to_address(
-            session,
-            route=Route(ChannelKind.TELEGRAM, str(team_lead.telegram_chat_id)),
-            language=team_lead.language,
-            kind=MessageKind.ESCALATION_TEAM_LEAD,
-            params=_params(case, escalation),
-            key=f"escalation|{escalation.id}|team_lead",
-            now=now,
-            case_id=case.id,
-        )
-        target = "team lead"
-    else:
-        target = "team lead (none configured: SIGBOT_TEAM_LEAD_CHAT_ID)"
-    session.add(escalation)
-    record(
-        session,
-        case_id=case.id,
-        at=now,
-        kind=JournalKind.ESCALATION_RAISED,
-        summary=f"not acknowledged in time, sent to {target}: {escalation.detail.get('what')}",
-        data={"escalation_id": escalation.id, "level": escalation.level},
-    )

@@ -8,38 +8,36 @@ short neutral answer that says nothing about any case.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import structlog
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.clock import Clock
 from sigbot.db import Database
 from sigbot.domain.answers import apply_answer
 from sigbot.domain.escalations import escalate
+from sigbot.domain.matching import find_prompt, members_at, named_cases
 from sigbot.domain.opt_out import from_unknown_sender, stop_or_start
-from sigbot.journal import record
+from sigbot.domain.received import receipt, store_inbound
+from sigbot.domain.shared_numbers import file_held, held, hold, one_per_case
+from sigbot.domain.staff_sms import acknowledge_by_sms, alert_to_acknowledge
 from sigbot.messages.replies import ReplyKind, parse_reply
 from sigbot.models import (
-    REACHED_STATES,
     Case,
-    CaseStatus,
     ChannelKind,
     EscalationReason,
     InboundMessage,
-    JournalKind,
     Member,
     MessageKind,
     OutboxMessage,
-    Topic,
+    Role,
 )
-from sigbot.outbox.messenger import Messenger, coordinators
-from sigbot.outbox.store import Route
+from sigbot.outbox.messenger import Messenger
 
 log = structlog.get_logger(__name__)
 
-ANSWER_WINDOW = timedelta(days=7)
 ACKS = {
     ReplyKind.YES: MessageKind.ACK_YES,
     ReplyKind.HELP: MessageKind.ACK_HELP,
@@ -102,7 +100,7 @@ class InboundHandler:
             )
             if seen.first() is not None:
                 return InboundResult(kind=kind, duplicate=True)
-        members = await self._members(session, incoming)
+        members = await members_at(session, incoming.channel, incoming.address)
         if not members:
             inbound_id = await from_unknown_sender(
                 session,
@@ -139,158 +137,152 @@ class InboundHandler:
         now: datetime,
         result: InboundResult,
     ) -> InboundResult:
-        """Store what a case member wrote, then act on it: an answer, help, or free text."""
-        prompt = await self._prompt(session, incoming, members, now)
+        """Store what a case member wrote, then act on it: an answer (a staff member's `1` to
+        an alert by SMS included), help, or free text."""
+        callback = incoming.callback[1] if incoming.callback else None
+        prompt = await find_prompt(session, members, now, callback)
+        staff_ack = None
+        if incoming.channel == ChannelKind.SMS and kind is ReplyKind.YES:
+            staff_ack = await alert_to_acknowledge(session, incoming.address, members, prompt)
+        if staff_ack is not None:
+            alert, staff, staff_case = staff_ack
+            row = await store_inbound(session, incoming, kind, staff_case, staff, alert, now)
+            result.inbound_id = row.id
+            await acknowledge_by_sms(
+                session,
+                self.messenger,
+                alert=alert,
+                member=staff,
+                case=staff_case,
+                row=row,
+                now=now,
+            )
+            return result
+        if (prompt is None or kind not in ANSWERABLE) and len(one_per_case(members)) > 1:
+            return await self._from_shared(session, incoming, kind, members, now, result)
         member = next((m for m in members if prompt and m.id == prompt.member_id), members[0])
         case = await session.get(Case, member.case_id)
         assert case is not None
-        row = await self._store(session, incoming, kind, case, member, prompt, now)
+        row = await store_inbound(session, incoming, kind, case, member, prompt, now)
         result.inbound_id = row.id
         result.prompt_id = prompt.id if prompt else None
-        if prompt is not None and kind in ANSWERABLE:
-            await apply_answer(
-                session, self.messenger, prompt=prompt, member=member, case=case, kind=kind, now=now
-            )
-            await self._ack(session, case, member, ACKS[kind], row, now)
-        elif kind is ReplyKind.HELP:
-            await escalate(
-                session,
-                self.messenger,
-                case=case,
-                member=member,
-                reason=EscalationReason.HELP,
-                what="asked for help",
-                answer=incoming.text,
-                now=now,
-                dedupe_key=f"help|inbound|{row.id}",
-            )
-            await self._ack(session, case, member, MessageKind.ACK_HELP, row, now)
-        else:
-            # Free text, or an answer with nothing open to answer: the coordinator reads it.
-            await self.messenger.to_coordinators(
-                session,
-                case=case,
-                kind=MessageKind.REPLY_ATTENTION,
-                params={"who": member.name, "text": incoming.text, "case": case.ref},
-                key=f"reply-attention|{row.id}",
-                now=now,
-            )
-            await self._ack(session, case, member, MessageKind.ACK_UNKNOWN, row, now)
+        ack = await self._act(session, incoming, kind, case, member, prompt, row, now)
+        await receipt(session, self.messenger, case, member, ack, row, now)
         return result
 
-    @staticmethod
-    async def _store(
+    async def _act(
+        self,
         session: AsyncSession,
         incoming: Incoming,
         kind: ReplyKind,
         case: Case,
         member: Member,
         prompt: OutboxMessage | None,
+        row: InboundMessage,
         now: datetime,
-    ) -> InboundMessage:
-        """Keep the message and journal it before anything else happens."""
-        row = InboundMessage(
-            channel=incoming.channel,
-            address=incoming.address,
-            provider_id=incoming.provider_id,
-            case_id=case.id,
-            member_id=member.id,
-            body=incoming.text,
-            reply_kind=kind,
-            in_reply_to=prompt.id if prompt else None,
-            received_at=now,
-        )
-        session.add(row)
-        await session.flush()
-        shown = incoming.text if not incoming.callback else f"[button: {kind}]"
-        record(
-            session,
-            case_id=case.id,
-            at=now,
-            kind=JournalKind.REPLY_RECEIVED,
-            member_key=member.key,
-            summary=f"{member.name} wrote via {incoming.channel}: {shown} → {kind}",
-            data={"inbound_id": row.id, "reply": kind, "in_reply_to": row.in_reply_to},
-        )
-        return row
-
-    async def _members(self, session: AsyncSession, incoming: Incoming) -> list[Member]:
-        """Active members reachable at this address, in cases that are not closed."""
-        query = (
-            select(Member)
-            .join(Case, col(Case.id) == col(Member.case_id))
-            .where(col(Member.active), Case.status != CaseStatus.CLOSED)
-        )
-        if incoming.channel == ChannelKind.SMS:
-            query = query.where(Member.phone == incoming.address)
-        else:
-            try:
-                chat = int(incoming.address)
-            except ValueError:
-                return []
-            query = query.where(Member.telegram_chat_id == chat)
-        return list(await session.exec(query.order_by(col(Member.id))))
-
-    async def _prompt(
-        self, session: AsyncSession, incoming: Incoming, members: list[Member], now: datetime
-    ) -> OutboxMessage | None:
-        """The reminder or check-in this message answers: the button's, or the latest open one."""
-        ids = [m.id for m in members]
-        if incoming.callback is not None:
-            prompt = await session.get(OutboxMessage, incoming.callback[1])
-            if prompt is None or prompt.member_id not in ids or prompt.answered_at is not None:
-                return None
-            return prompt
-        rows = await session.exec(
-            select(OutboxMessage).where(
-                col(OutboxMessage.member_id).in_(ids),
-                col(OutboxMessage.expects_reply),
-                col(OutboxMessage.answered_at).is_(None),
-                col(OutboxMessage.state).in_(REACHED_STATES),
-                col(OutboxMessage.sent_at) >= now - ANSWER_WINDOW,
+    ) -> MessageKind:
+        """An answer to ``prompt``, help, or free text the coordinator reads; returns the kind
+        of receipt the sender gets."""
+        if prompt is not None and kind in ANSWERABLE:
+            await apply_answer(
+                session, self.messenger, prompt=prompt, member=member, case=case, kind=kind, now=now
             )
+            return ACKS[kind]
+        if kind is ReplyKind.HELP:
+            await self._help(session, incoming, case, member, row, now)
+            return MessageKind.ACK_HELP
+        # Free text, or an answer with nothing open to answer: the coordinator reads it.
+        await self.messenger.to_coordinators(
+            session,
+            case=case,
+            kind=MessageKind.REPLY_ATTENTION,
+            params={"who": member.name, "text": incoming.text, "case": case.ref},
+            key=f"reply-attention|{row.id}",
+            now=now,
         )
-        # The newest question wins; among questions sent together, the one with the nearest
-        # deadline (a reminder before an invitation to a meeting weeks away).
-        far = now + timedelta(days=3650)
-        candidates = sorted(
-            rows,
-            key=lambda r: (
-                -(r.sent_at or now).timestamp(),
-                (r.reply_by or far).timestamp(),
-                -(r.id or 0),
-            ),
-        )
-        return candidates[0] if candidates else None
+        return MessageKind.ACK_UNKNOWN
 
-    async def _ack(
+    async def _help(
         self,
         session: AsyncSession,
+        incoming: Incoming,
         case: Case,
         member: Member,
-        kind: MessageKind,
         row: InboundMessage,
         now: datetime,
     ) -> None:
-        """Answer on the channel they wrote on, naming their coordinator."""
-        found = await coordinators(session, case, [case.coordinator_key])
-        coordinator = found[0] if found else None
-        await self.messenger.to_member(
+        """ "I need help" with no question open: the case's coordinator is alerted at once."""
+        await escalate(
             session,
+            self.messenger,
             case=case,
             member=member,
-            kind=kind,
-            topic=Topic.REMINDERS,
-            params={"coordinator": coordinator.name if coordinator else ""},
-            key=f"ack|{row.id}",
-            due_at=now,
+            reason=EscalationReason.HELP,
+            what="asked for help",
+            answer=incoming.text,
             now=now,
-            exclude=frozenset(
-                r
-                for r in (
-                    Route(ChannelKind.SMS, member.phone or ""),
-                    Route(ChannelKind.TELEGRAM, str(member.telegram_chat_id)),
-                )
-                if r.channel != row.channel
-            ),
+            dedupe_key=f"help|inbound|{row.id}",
         )
+
+    async def _to_cases(
+        self,
+        session: AsyncSession,
+        incoming: Incoming,
+        kind: ReplyKind,
+        targets: list[Member],
+        now: datetime,
+        result: InboundResult,
+    ) -> InboundResult:
+        """Keep and act on the message in each target's case; one receipt. A single target
+        also gets the messages held for sorting (``sigbot.domain.shared_numbers``)."""
+        waiting = await held(session, incoming.channel, incoming.address, now)
+        for n, member in enumerate(targets):
+            case = await session.get(Case, member.case_id)
+            assert case is not None
+            if len(targets) == 1:
+                await file_held(
+                    session, self.messenger, ids=waiting, case=case, member=member, now=now
+                )
+            row = await store_inbound(session, incoming, kind, case, member, None, now, n == 0)
+            ack = await self._act(session, incoming, kind, case, member, None, row, now)
+            if n == 0:
+                result.inbound_id = row.id
+                first = (case, member, ack, row)
+        case, member, ack, row = first
+        await receipt(session, self.messenger, case, member, ack, row, now)
+        return result
+
+    async def _from_shared(
+        self,
+        session: AsyncSession,
+        incoming: Incoming,
+        kind: ReplyKind,
+        members: list[Member],
+        now: datetime,
+        result: InboundResult,
+    ) -> InboundResult:
+        """Free text or help from an address in several cases, with no question it answers
+        (``sigbot.domain.shared_numbers``): to the one case it names, every case for help,
+        otherwise held until the sender names the young person."""
+        per_case = one_per_case(members)
+        named = await named_cases(session, [m.case_id for m in per_case], incoming.text)
+        targets = [m for m in per_case if m.case_id in named]
+        if len(targets) != 1 and (
+            kind is ReplyKind.HELP or all(m.role == Role.YOUTH for m in per_case)
+        ):
+            targets = per_case  # help cannot wait; a young person writing about themself
+        if targets:
+            return await self._to_cases(session, incoming, kind, targets, now, result)
+        unsorted = InboundMessage(
+            channel=incoming.channel,
+            address=incoming.address,
+            provider_id=incoming.provider_id,
+            body=incoming.text,
+            reply_kind=kind,
+            received_at=now,
+        )
+        session.add(unsorted)
+        await session.flush()
+        await hold(session, self.messenger, row=unsorted, members=members, now=now)
+        result.inbound_id = unsorted.id
+        return result

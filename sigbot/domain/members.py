@@ -157,6 +157,18 @@ async def link_telegram_chat(
     return changed
 
 
+async def unlink_telegram_chat(session: AsyncSession, *, member: Member, now: datetime) -> bool:
+    """Stop reaching ``member`` in their Telegram chat (they sent /stop there); False when no
+    chat was linked. Their preferred channel is kept, so a new invitation link restores it; the
+    caller journals why."""
+    if member.telegram_chat_id is None:
+        return False
+    member.telegram_chat_id = None
+    member.updated_at = now
+    session.add(member)
+    return True
+
+
 async def case_members(session: AsyncSession, *, case: Case) -> dict[str, Member]:
     """Every member of the case by key, those who left included."""
     rows = await session.exec(select(Member).where(Member.case_id == case.id))

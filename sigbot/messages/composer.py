@@ -25,6 +25,7 @@ from sigbot.messages.texts import (
     PLACE,
     PROMPT_LABELS,
     SMS,
+    SOME_CASE,
     TELEGRAM,
     TWO_MISSES,
     VALUE_MSGIDS,
@@ -75,12 +76,16 @@ class MessageComposer:
         return _known(kind) in PROMPT_LABELS
 
     def render(self, kind: str, channel: str, language: str, params: dict[str, Any]) -> str:
-        """The body; SMS has its own discreet texts, Telegram's serve where SMS has none."""
+        """The body from the channel's own table: an SMS never borrows Telegram's detail.
+
+        Raises:
+            KeyError: the channel has no text for ``kind`` (nothing else is sent instead).
+        """
         known = _known(kind)
         table = SMS if channel == ChannelKind.SMS else TELEGRAM
-        msgid = (table.get(known) or TELEGRAM.get(known)) if known is not None else None
+        msgid = table.get(known) if known is not None else None
         if msgid is None:
-            raise KeyError(f"no text for message kind {kind!r}")
+            raise KeyError(f"no {channel} text for message kind {kind!r}")
         values = self._values(kind, language, params)
         return self.catalog.text(language, msgid, **values)
 
@@ -100,9 +105,9 @@ class MessageComposer:
         place = str(params.get("place") or "")
         values["at_place"] = self.catalog.text(language, PLACE, place=place) if place else ""
         if kind == MessageKind.DAILY_OVERVIEW:
-            values["lines"] = "\n".join(
-                self._overview_line(language, case) for case in params.get("cases", [])
-            )
+            cases = params.get("cases", [])
+            values["lines"] = "\n".join(self._overview_line(language, case) for case in cases)
+            values["alerts"] = sum(int(case.get("alerts") or 0) for case in cases)
         if "items" in params:
             values["items"] = "\n".join(f"• {item}" for item in params["items"])
         if kind == MessageKind.DELIVERY_FAILED:
@@ -112,6 +117,8 @@ class MessageComposer:
                 else self.catalog.text(language, FALLBACK_NONE)
             )
         values.setdefault("coordinator", "")
+        if not values.get("case"):
+            values["case"] = self.catalog.text(language, SOME_CASE)
         return values
 
     def _overview_line(self, language: str, case: dict[str, Any]) -> str:

@@ -8,6 +8,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# What sigbot says and what it journals are defined in their own module, re-exported here.
+from sigbot.models.kinds import EVENT_REMINDERS as EVENT_REMINDERS
+from sigbot.models.kinds import HELD_WHILE_PAUSED as HELD_WHILE_PAUSED
+from sigbot.models.kinds import RESPONSES as RESPONSES
+from sigbot.models.kinds import TIME_TELLING as TIME_TELLING
+from sigbot.models.kinds import JournalKind as JournalKind
+from sigbot.models.kinds import MessageKind as MessageKind
+
 
 class CaseStatus(StrEnum):
     """The life cycle (docs/architecture.md): proposed -> active -> paused -> closed -> resting."""
@@ -23,6 +31,7 @@ class Role(StrEnum):
     YOUTH = "youth"
     GUARDIAN = "guardian"
     COORDINATOR = "coordinator"
+    TEAM_LEAD = "team_lead"
     SOCIAL_WORKER = "social_worker"
     POLICE = "police"
     SCHOOL = "school"
@@ -31,6 +40,9 @@ class Role(StrEnum):
 
 
 FAMILY_ROLES = frozenset({Role.YOUTH, Role.GUARDIAN})
+# Staff (docs/plan-file.md, "Roles"): always informed of their cases, never sent the family's
+# welcome SMS, alerted at night unless SIGBOT_COORDINATOR_ALERTS_IN_QUIET_HOURS=false.
+STAFF_ROLES = frozenset({Role.COORDINATOR, Role.TEAM_LEAD})
 
 
 class ChannelKind(StrEnum):
@@ -126,72 +138,6 @@ FINAL_STATES = frozenset(
 REACHED_STATES = frozenset({OutboxState.SENT, OutboxState.DELIVERED})
 
 
-class MessageKind(StrEnum):
-    """Every message sigbot sends; each has a text in ``sigbot.messages``."""
-
-    WELCOME_SMS = "welcome_sms"
-    APPOINTMENT_REMINDER = "appointment_reminder"
-    APPOINTMENT_MOVED = "appointment_moved"
-    APPOINTMENT_CANCELLED = "appointment_cancelled"
-    MEETING_INVITATION = "meeting_invitation"
-    MEETING_REMINDER = "meeting_reminder"
-    OFFICIALS_INVITATION = "officials_invitation"
-    CHECK_IN = "check_in"
-    COMMITMENT_DUE = "commitment_due"
-    RESTING_CHECK_IN = "resting_check_in"
-    PLAN_NOTICE = "plan_notice"
-    ACK_YES = "ack_yes"
-    ACK_HELP = "ack_help"
-    ACK_NO = "ack_no"
-    ACK_UNKNOWN = "ack_unknown"
-    UNKNOWN_SENDER = "unknown_sender"
-    LINKED = "linked"
-    LINK_INVALID = "link_invalid"
-    ESCALATION = "escalation"
-    ESCALATION_TEAM_LEAD = "escalation_team_lead"
-    DELIVERY_FAILED = "delivery_failed"
-    REPLY_ATTENTION = "reply_attention"
-    OPTED_OUT = "opted_out"
-    OPTED_IN = "opted_in"
-    CONSENT_EXPIRING = "consent_expiring"
-    MEETING_OVERDUE = "meeting_overdue"
-    DAILY_OVERVIEW = "daily_overview"
-
-
-# The follow-up a pause holds back (and the dispatcher refuses while a case is not active);
-# answers to what people write still go.
-HELD_WHILE_PAUSED = frozenset(
-    {
-        MessageKind.APPOINTMENT_REMINDER,
-        MessageKind.MEETING_REMINDER,
-        MessageKind.MEETING_INVITATION,
-        MessageKind.OFFICIALS_INVITATION,
-        MessageKind.CHECK_IN,
-        MessageKind.COMMITMENT_DUE,
-        MessageKind.PLAN_NOTICE,
-        MessageKind.WELCOME_SMS,
-    }
-)
-# Reminders of an event: after downtime only the latest overdue one is worth sending.
-EVENT_REMINDERS = frozenset({MessageKind.APPOINTMENT_REMINDER, MessageKind.MEETING_REMINDER})
-# What tells a person of an event's time: if one went out, a move or cancellation is news to them.
-TIME_TELLING = frozenset(
-    {*EVENT_REMINDERS, MessageKind.MEETING_INVITATION, MessageKind.OFFICIALS_INVITATION}
-)
-# Answers to someone who just wrote: they go at once, quiet hours or not.
-RESPONSES = frozenset(
-    {
-        MessageKind.ACK_YES,
-        MessageKind.ACK_HELP,
-        MessageKind.ACK_NO,
-        MessageKind.ACK_UNKNOWN,
-        MessageKind.UNKNOWN_SENDER,
-        MessageKind.LINKED,
-        MessageKind.LINK_INVALID,
-    }
-)
-
-
 class EscalationLevel(StrEnum):
     COORDINATOR = "coordinator"
     BACKUP = "backup"
@@ -207,6 +153,8 @@ class EscalationReason(StrEnum):
     TWO_MISSES = "two_misses"
 
 
+# Alerts that go at once whatever the hour, even when staff keep quiet hours.
+URGENT_REASONS = frozenset({EscalationReason.HELP})
 MISS_REASONS = frozenset(
     {
         EscalationReason.CANNOT_COME,
@@ -223,6 +171,7 @@ class EscalationAction(StrEnum):
     ACK = "ack"
     CALL = "call"
     MEETING = "meeting"
+    ANSWERED_LATE = "answered_late"  # the person answered after all: no button, sigbot closed it
 
 
 class Unreachable(StrEnum):
@@ -248,47 +197,3 @@ class DeliveryStatus(StrEnum):
     UNDELIVERED = "undelivered"
     FAILED = "failed"
     READ = "read"
-
-
-class JournalKind(StrEnum):
-    """Every kind of journal entry, grouped by what it is about."""
-
-    CASE_CREATED = "case.created"
-    CASE_STATUS = "case.status"
-    PLAN_IMPORTED = "plan.imported"
-    PLAN_VERSION = "plan.version"
-    MEMBER_ADDED = "member.added"
-    MEMBER_UPDATED = "member.updated"
-    MEMBER_REMOVED = "member.removed"
-    CONSENT_RECORDED = "consent.recorded"
-    CONSENT_CHANGED = "consent.changed"
-    CONSENT_WITHDRAWN = "consent.withdrawn"
-    CONSENT_EXPIRING = "consent.expiring"
-    MEETING_PLANNED = "meeting.planned"
-    MEETING_CHANGED = "meeting.changed"
-    MEETING_CANCELLED = "meeting.cancelled"
-    APPOINTMENT_PLANNED = "appointment.planned"
-    APPOINTMENT_CHANGED = "appointment.changed"
-    APPOINTMENT_CANCELLED = "appointment.cancelled"
-    COMMITMENT_DONE = "commitment.done"
-    COMMITMENT_MISSED = "commitment.missed"
-    REMINDER_UNANSWERED = "reminder.unanswered"
-    ANSWER_RECORDED = "answer.recorded"
-    REPLY_RECEIVED = "reply.received"
-    SMS_OPTED_OUT = "sms.opted_out"
-    SMS_OPTED_IN = "sms.opted_in"
-    ESCALATION_OPENED = "escalation.opened"
-    ESCALATION_RAISED = "escalation.raised"
-    ESCALATION_ACKNOWLEDGED = "escalation.acknowledged"
-    INVITE_CREATED = "invite.created"
-    INVITE_REDEEMED = "invite.redeemed"
-    OVERVIEW_SENT = "overview.sent"
-    MESSAGE_SENT = "message.sent"
-    MESSAGE_RETRY = "message.retry"
-    MESSAGE_FAILED = "message.failed"
-    MESSAGE_FALLBACK = "message.fallback"
-    MESSAGE_DROPPED = "message.dropped"
-    MESSAGE_CANCELLED = "message.cancelled"
-    MESSAGE_WITHHELD = "message.withheld"
-    MESSAGE_UNROUTABLE = "message.unroutable"
-    MESSAGE_UNDELIVERED = "message.undelivered"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from sigbot.models.enums import EscalationLevel, OutboxState
@@ -73,12 +73,18 @@ class InboundMessage(SQLModel, table=True):
 
 
 class Escalation(SQLModel, table=True):
-    """Something the coordinator must hear about; climbs to backup and team lead if ignored."""
+    """Something the coordinator must hear about; climbs to backup and team lead if ignored.
+
+    ``dedupe_key`` says what it is about (an answer, a missed question); unique per case, so two
+    processes that see the same miss open it once (``INSERT ... ON CONFLICT DO NOTHING``).
+    """
 
     __tablename__ = "escalation"
+    __table_args__ = (UniqueConstraint("case_id", "dedupe_key", name="uq_escalation_case_dedupe"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="sig_case.id", index=True)
+    dedupe_key: str = Field(max_length=200)
     member_id: int | None = Field(default=None, foreign_key="member.id")
     subject_type: str | None = Field(default=None, max_length=32)
     subject_id: int | None = None
@@ -92,6 +98,23 @@ class Escalation(SQLModel, table=True):
     acknowledged_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     acknowledged_by: str | None = Field(default=None, max_length=64)
     action: str | None = Field(default=None, max_length=16)
+
+
+class HandOver(SQLModel, table=True):
+    """A case got another coordinator or backup: its open alerts follow them and the family is
+    told who their contact is now. Written by ``domain.cases.hand_over`` (whoever changed the
+    case, even ``sigbot import`` with no service running); carried out by the planner's next
+    pass (``domain.staff.follow_hand_overs``), which sets ``done_at``."""
+
+    __tablename__ = "hand_over"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="sig_case.id", index=True)
+    role: str = Field(max_length=16)  # EscalationLevel.COORDINATOR or BACKUP
+    from_key: str | None = Field(default=None, max_length=64)
+    to_key: str | None = Field(default=None, max_length=64)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), index=True))
 
 
 class JournalEntry(SQLModel, table=True):

@@ -24,11 +24,11 @@ from sigbot.models import (
     MessageKind,
     OutboxMessage,
     OutboxState,
-    Role,
 )
+from sigbot.models.enums import STAFF_ROLES
 from sigbot.outbox.messenger import Messenger
 from sigbot.outbox.ratelimit import RateLimiter
-from sigbot.outbox.store import Route, mark_address
+from sigbot.outbox.store import Route, mark_address, queued_to
 
 log = structlog.get_logger(__name__)
 
@@ -39,6 +39,7 @@ VERBS = {
     JournalKind.MESSAGE_DROPPED: "dropped for",
     JournalKind.MESSAGE_CANCELLED: "cancelled for",
     JournalKind.MESSAGE_FALLBACK: "falling back for",
+    JournalKind.MESSAGE_REROUTED: "re-addressed for",
 }
 
 
@@ -89,6 +90,26 @@ def journal_attempt(
             "detail": detail,
         },
     )
+
+
+async def cancel_queued(
+    session: AsyncSession, route: Route, *, reason: str, now: datetime
+) -> list[int]:
+    """Cancel every message still waiting to go to ``route``, in every case, one journal line
+    each (what was not sent, to whom, why), as for any other message that does not go out.
+
+    Used when a person asks for no more messages there (SMS STOP, Telegram /stop); the ids are
+    returned. Nothing brings them back: a START later applies to what is queued after it.
+    """
+    cancelled = []
+    for row in await queued_to(session, route):
+        row.state = OutboxState.CANCELLED
+        row.last_error = reason
+        session.add(row)
+        member = await session.get(Member, row.member_id) if row.member_id else None
+        journal_attempt(session, row, member, now, JournalKind.MESSAGE_CANCELLED, reason)
+        cancelled.append(row.id or 0)
+    return cancelled
 
 
 @dataclass
@@ -202,8 +223,8 @@ class Attempts:
                 JournalKind.MESSAGE_FALLBACK,
                 f"trying another channel ({new_id})",
             )
-        if member.role == Role.COORDINATOR:
-            return  # the coordinator's own alert failing is not news for the coordinator
+        if member.role in STAFF_ROLES:
+            return  # staff's own alert failing is not news for the coordinator
         await self.messenger.to_coordinators(
             session,
             case=case,

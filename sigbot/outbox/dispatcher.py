@@ -1,7 +1,10 @@
 """The outbox dispatcher: claim due rows, send each once, record what happened.
 
 The send happens outside any transaction, so no database lock is held while a provider
-answers; what became of it is recorded by ``sigbot.outbox.attempts``.
+answers; what became of it is recorded by ``sigbot.outbox.attempts``. Just before each send the
+address is checked again (docs/architecture.md, "The path of one reminder", step 4): nothing
+goes to an address that opted out, nothing to a member who left, and a member's message goes
+to the number or chat they have now.
 """
 
 from __future__ import annotations
@@ -25,17 +28,25 @@ from sigbot.models import (
     CaseStatus,
     JournalKind,
     Member,
+    MessageKind,
     OutboxMessage,
     OutboxState,
+    Unreachable,
 )
 from sigbot.outbox.attempts import Attempts, DispatchPolicy, journal_attempt
 from sigbot.outbox.messenger import Messenger
 from sigbot.outbox.ratelimit import RateLimiter
-from sigbot.outbox.store import claim_due
+from sigbot.outbox.store import Route, address_problem, claim_due, current_route
 
 __all__ = ["DispatchPolicy", "Dispatcher"]
 
 log = structlog.get_logger(__name__)
+
+# Answers to what the person just did in that chat (confirming /stop, refusing a /start code)
+# go even to an address that opted out; nothing else does.
+ANSWERS_TO_OPT_OUT = frozenset(
+    {MessageKind.STOPPED_HERE, MessageKind.LINK_INVALID, MessageKind.LINK_PRIVATE_ONLY}
+)
 
 
 class Dispatcher:
@@ -136,6 +147,8 @@ class Dispatcher:
             case = await session.get(Case, row.case_id) if row.case_id else None
             member = await session.get(Member, row.member_id) if row.member_id else None
             reason = await self._why_not(session, row, case, member, now)
+            if reason is None:
+                reason = await self._address_now(session, row, member, now)
             if reason is not None:
                 state, why = reason
                 row.state = state
@@ -186,12 +199,51 @@ class Dispatcher:
         if row.kind in EVENT_REMINDERS and await self._later_reminder_due(session, row, now):
             # After downtime: only the latest of several overdue reminders is useful.
             return OutboxState.DROPPED, "a later reminder of the same event is due"
+        if member is not None and not member.active:
+            return OutboxState.CANCELLED, "no longer in the case"
         if case is not None and member is not None:
             if row.kind in HELD_WHILE_PAUSED and case.status != CaseStatus.ACTIVE:
                 return OutboxState.CANCELLED, f"case is {case.status}"
             if not await may_receive_now(session, case, member, row.topic, now):
                 return OutboxState.CANCELLED, f"no consent covers {row.topic} any more"
         return None
+
+    async def _address_now(
+        self, session: AsyncSession, row: OutboxMessage, member: Member | None, now: datetime
+    ) -> tuple[OutboxState, str] | None:
+        """Check the address at send time (docs/architecture.md, "The path of one reminder"):
+        an address that opted out gets nothing; a member who left gets nothing; a member's row
+        goes to their address as it is now, or is cancelled when they have none."""
+        queued = Route(row.channel, row.address)
+        problem = await address_problem(session, queued)
+        if problem is not None and row.kind in ANSWERS_TO_OPT_OUT:
+            return None
+        if problem == Unreachable.OPTED_OUT:
+            return OutboxState.CANCELLED, f"the {row.channel} address opted out"
+        if row.member_id is None:
+            return None if problem is None else (OutboxState.CANCELLED, f"address {problem}")
+        if member is None:
+            return OutboxState.CANCELLED, "no longer in the case"
+        route = await current_route(session, member, queued)
+        if route is None:
+            return OutboxState.CANCELLED, "no usable address any more"
+        if route != queued:
+            self._readdress(session, row, member, route, now)
+        return None
+
+    def _readdress(
+        self, session: AsyncSession, row: OutboxMessage, member: Member, route: Route, now: datetime
+    ) -> None:
+        """Point the row at the member's current address; another channel gets its own text."""
+        if route.channel == row.channel:
+            detail = f"the {row.channel} address changed; sending to the current one"
+        else:
+            detail = f"no longer reachable by {row.channel}"
+            params = dict(row.params or {})
+            row.body = self.messenger.composer.render(row.kind, route.channel, row.language, params)
+        row.channel, row.address = route.channel, route.address
+        session.add(row)
+        journal_attempt(session, row, member, now, JournalKind.MESSAGE_REROUTED, detail)
 
     @staticmethod
     async def _later_reminder_due(session: AsyncSession, row: OutboxMessage, now: datetime) -> bool:

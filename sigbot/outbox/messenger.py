@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.channels.base import Button
@@ -24,9 +24,9 @@ from sigbot.models import (
     Member,
     OutboxMessage,
     OutboxState,
-    Role,
     Topic,
 )
+from sigbot.models.enums import STAFF_ROLES
 from sigbot.outbox.quiet_hours import allowed_at
 from sigbot.outbox.store import Route, choose_route, insert_once
 
@@ -284,13 +284,13 @@ class Messenger:
 async def coordinators(
     session: AsyncSession, case: Case, keys: Sequence[str | None]
 ) -> list[Member]:
-    """The active coordinator members of ``case`` with the given keys, in that order."""
+    """The active staff members (``STAFF_ROLES``) of ``case`` with the given keys, in order."""
     wanted = [k for k in keys if k]
     rows = {
         m.key: m
         for m in await session.exec(
             select(Member).where(
-                Member.case_id == case.id, Member.role == Role.COORDINATOR, Member.active
+                Member.case_id == case.id, col(Member.role).in_(STAFF_ROLES), Member.active
             )
         )
     }

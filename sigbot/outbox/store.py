@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from sigbot.models import ChannelKind, ContactAddress, Member, OutboxMessage
+from sigbot.models import ChannelKind, ContactAddress, Member, OutboxMessage, OutboxState
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,52 @@ async def choose_route(
     candidates = [r for r in member_routes(member) if r.channel in enabled and r not in exclude]
     bad = await unusable_addresses(session, candidates)
     return next((r for r in candidates if r not in bad), None)
+
+
+async def address_problem(session: AsyncSession, route: Route) -> str | None:
+    """Why ``route`` may not be used (an ``Unreachable`` value: STOP, blocked, invalid), or None.
+
+    The dispatcher asks this before every send (docs/architecture.md, "The path of one
+    reminder", step 4), so a STOP that came after a message was queued still holds.
+    """
+    found = await session.exec(
+        select(ContactAddress.unusable_reason).where(
+            col(ContactAddress.unusable),
+            ContactAddress.channel == route.channel,
+            ContactAddress.address == route.address,
+        )
+    )
+    reason = found.first()
+    return None if reason is None else str(reason or "unusable")
+
+
+async def current_route(session: AsyncSession, member: Member, queued: Route) -> Route | None:
+    """Where a message queued for ``queued`` should go now: that route while it is still the
+    member's and usable; else the member's usable route on the same channel (a changed number,
+    a re-linked chat); else their other usable route; None when they have none."""
+    routes = member_routes(member)
+    bad = await unusable_addresses(session, routes)
+    usable = [r for r in routes if r not in bad]
+    if queued in usable:
+        return queued
+    same = [r for r in usable if r.channel == queued.channel]
+    for route in (*same, *usable):
+        return route
+    return None
+
+
+async def queued_to(session: AsyncSession, route: Route) -> list[OutboxMessage]:
+    """The rows still waiting to go to ``route`` (pending: not claimed by a dispatcher)."""
+    rows = await session.exec(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.state == OutboxState.PENDING,
+            OutboxMessage.channel == route.channel,
+            OutboxMessage.address == route.address,
+        )
+        .order_by(col(OutboxMessage.id))
+    )
+    return list(rows)
 
 
 async def insert_once(session: AsyncSession, message: OutboxMessage) -> int | None:

@@ -66,6 +66,10 @@ def parse_plan_text(text: str, *, source: str, default_timezone: str) -> Resolve
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or "syntax error"
         raise PlanError(source, [PlanProblem(where, f"not valid YAML: {problem}")]) from None
+    except ValueError as exc:  # PyYAML builds dates itself: 2027-02-30 raises here
+        raise PlanError(source, [PlanProblem("", f"not a valid date: {exc}")]) from None
+    except RecursionError:
+        raise PlanError(source, [PlanProblem("", "not valid YAML: nested too deeply")]) from None
     if data is None:
         raise PlanError(source, [PlanProblem("", "the file is empty")])
     if not isinstance(data, dict):

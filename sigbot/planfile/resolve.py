@@ -8,7 +8,9 @@ import hashlib
 import json
 from zoneinfo import ZoneInfo
 
+from sigbot.domain.consent import missing_givers, not_given_by
 from sigbot.models import FAMILY_ROLES, CaseStatus, MeetingKind, Role
+from sigbot.models.enums import STAFF_ROLES
 from sigbot.planfile.identity import check_unique, keys_in_time_order, number, renumber, slug
 from sigbot.planfile.resolved import (
     PlanProblem,
@@ -30,7 +32,7 @@ from sigbot.planfile.values import (
 from sigbot.timeutil import zone
 from sigbot.timing import QuietHours, parse_check_in, parse_duration, parse_quiet_hours
 
-COORDINATORS = frozenset({Role.COORDINATOR})
+COORDINATORS = STAFF_ROLES  # a team lead may coordinate or back up a case too
 
 
 def resolve(
@@ -155,6 +157,9 @@ def _consents(plan: PlanFile, tz: ZoneInfo, refs: References) -> tuple[ResolvedC
         seen.add(key)
         for j, giver in enumerate(c.given_by):
             refs.need(giver, f"{where}.given_by[{j}]", FAMILY_ROLES)
+        if c.withdrawn is None:  # a withdrawal by any one of them stops it (docs/plan-file.md)
+            for missing in missing_givers(c.given_by, refs.members.values()):
+                problems.append(PlanProblem(f"{where}.given_by", not_given_by(missing)))
         for j, receiver in enumerate(c.share_with):
             refs.need(receiver, f"{where}.share_with[{j}]")
         if c.valid_from and c.valid_from > c.valid_until:

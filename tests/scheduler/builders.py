@@ -144,4 +144,5 @@ def row(id_: int, key: str, **values: Any) -> OutboxMessage:
 
 def state(**values: Any) -> CaseState:
     fields: dict[str, Any] = {"case": case(), "members": members(), "consents": [consent()]}
+    values.setdefault("all_commitments", values.get("commitments", []))
     return CaseState(**(fields | values))

@@ -19,10 +19,14 @@ from tests.sigbot.env import make_env
 async def test_no_meeting_within_four_weeks_tells_the_coordinator(
     db: Database, clock: FakeClock
 ) -> None:
-    """After a network meeting with no next one planned within 28 days, the coordinator hears."""
+    """A week before 28 days since the last network meeting run out with no next one planned,
+    the coordinator hears once."""
     meetings = "  - {key: m1, kind: network, at: 2026-11-20T15:00, invite: [noah], status: held}"
     async with make_env(db, clock) as env:
         await env.load(plan(meetings=meetings))
+        await env.cycle()
+        assert env.tg.messages_to(2001) == []  # 18 December is more than a week away
+        clock.set(local(2026, 12, 11, 15, 0))
         await env.cycle()
         alerts = [m.text for m in env.tg.messages_to(2001)]
         assert len(alerts) == 1 and "fyra veckor" in alerts[0] and "2026-12-18" in alerts[0]

@@ -83,16 +83,19 @@ async def test_help_reaches_the_coordinator_at_once_even_at_night(
         assert len(alert) == 1 and "Leila" in alert[0].text
         # She just wrote, so the answer to her goes at once too (quiet hours are for what
         # sigbot starts, not for replies).
-        assert env.tw.messages_to("+46701234568")[-1].body.startswith("Vi har sagt till Maja")
+        assert env.tw.messages_to("+46701234568")[-1].body.startswith(
+            "Vi har sagt till din kontaktperson"
+        )
 
 
 async def test_coordinators_can_keep_quiet_hours(db: Database, clock: FakeClock) -> None:
-    """With alerts in quiet hours switched off, a 23:00 help request reaches Maja at 08:00."""
+    """With alerts in quiet hours switched off, a 23:00 message from Leila reaches Maja at 08:00
+    (an urgent "I need help" would go at once)."""
     async with make_env(db, clock) as env:
         env.messenger.coordinator_alerts_in_quiet_hours = False
         await env.load(plan())
         clock.set(local(2026, 11, 25, 23, 0))
-        await env.inbound.handle(Incoming("sms", "+46701234568", "2", "SMnight"))
+        await env.inbound.handle(Incoming("sms", "+46701234568", "Vi kommer imorgon", "SMnight"))
         await env.dispatcher.drain()
         assert env.tg.messages_to(2001) == []
         clock.set(local(2026, 11, 26, 8, 0))

@@ -12,7 +12,9 @@ from sigbot.models import (
     ActionPlan,
     CaseStatus,
     EscalationLevel,
+    Member,
     MessageKind,
+    Role,
 )
 from sigbot.models.messaging import Escalation
 from sigbot.scheduler.decisions import (
@@ -29,6 +31,7 @@ from sigbot.scheduler.rules import (
     meeting_cadence,
     onboarding,
     overview,
+    reachability,
 )
 from tests.scheduler.builders import (
     NOW,
@@ -112,16 +115,20 @@ def test_consent_warnings_and_expiry() -> None:
 
 
 @pytest.mark.parametrize(
-    ("next_meeting", "told"),
+    ("held_days_ago", "next_meeting", "told"),
     [
-        pytest.param(None, True, id="none-planned"),
-        pytest.param(local(2026, 12, 10, 15, 0), False, id="next-within-four-weeks"),
-        pytest.param(local(2026, 12, 30, 15, 0), True, id="next-too-late"),
+        pytest.param(22, None, True, id="none-planned-a-week-before"),
+        pytest.param(20, None, False, id="none-planned-but-not-yet-time"),
+        pytest.param(22, NOW + timedelta(days=5), False, id="next-within-four-weeks"),
+        pytest.param(22, NOW + timedelta(days=10), True, id="next-too-late"),
     ],
 )
-def test_network_meeting_every_four_weeks(next_meeting: object, told: bool) -> None:
-    """Without a network meeting within 28 days of the last one, the coordinator is told."""
-    held = meeting(id=1, starts_at=local(2026, 11, 20, 15, 0))
+def test_network_meeting_every_four_weeks(
+    held_days_ago: int, next_meeting: object, told: bool
+) -> None:
+    """A week before 28 days since the last network meeting, with none planned within them,
+    the coordinator is told."""
+    held = meeting(id=1, starts_at=NOW - timedelta(days=held_days_ago))
     planned = [meeting(id=2, starts_at=next_meeting)] if next_meeting else []
     decisions = meeting_cadence.plan(state(meetings=[held, *planned]), NOW)
     assert [d.key for d in decisions if isinstance(d, TellCoordinators)] == (
@@ -192,3 +199,31 @@ def test_overview_line_lists_today_in_local_time() -> None:
         "misses": 1,
         "today": "15:00 network meeting, 10:00 BUP (Noah)",
     }
+
+
+def test_people_the_plan_counts_on_but_cannot_reach() -> None:
+    """A member with something coming but no phone or chat, or no consent, is named once to
+    the coordinator; the young person needs no consent."""
+    people = members()
+    people[1].telegram_chat_id = None  # Noah: no way to reach him
+    people[6] = Member(id=6, case_id=1, key="erik", role=Role.POLICE, name="Erik",
+                       telegram_chat_id=4001)  # fmt: skip
+    current = state(
+        members=people,
+        commitments=[commitment(), commitment(id=12, owner_member_id=6, key="erik-crime-1")],
+    )
+    told = [(d.kind, d.key) for d in reachability.plan(current, NOW)
+            if isinstance(d, TellCoordinators)]  # fmt: skip
+    assert told == [
+        (MessageKind.MEMBER_NO_CHANNEL, "unreachable|1|member_no_channel|reminders"),
+        (MessageKind.MEMBER_NO_CONSENT, "unreachable|6|member_no_consent|reminders"),
+    ]
+
+
+def test_an_unreachable_person_is_named_once() -> None:
+    """Once the coordinator has been told, later passes say nothing more (journal included)."""
+    people = members()
+    people[1].telegram_chat_id = None
+    told = {"unreachable|1|member_no_channel|reminders|maja"}
+    current = state(members=people, commitments=[commitment()], keys=told)
+    assert reachability.plan(current, NOW) == []

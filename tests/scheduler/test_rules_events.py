@@ -218,3 +218,59 @@ def test_misses(
     assert [e.reason for e in escalations] == [expected_reason]
     if expected_reason == EscalationReason.OVERDUE:
         assert decisions[0] == Unanswered(1, 11, overdue=True)
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        pytest.param(EventStatus.PLANNED, MessageKind.MEETING_MOVED, id="moved"),
+        pytest.param(EventStatus.CANCELLED, MessageKind.MEETING_CANCELLED, id="cancelled"),
+    ],
+)
+def test_a_moved_or_cancelled_meeting_is_news_to_who_was_told(
+    status: EventStatus, kind: MessageKind
+) -> None:
+    """Karin had the invitation for the old time: she hears of the move or the cancellation;
+    Leila, never told, gets a plain invitation (or nothing)."""
+    told = row(
+        1,
+        "meet|3|1700000000|5|invite",
+        member_id=5,
+        kind="meeting_invitation",
+        state=OutboxState.SENT,
+        subject_type="meeting",
+        subject_id=3,
+    )
+    current = state(
+        meetings=[meeting(status=status)], invitations=invitations(3, 2, 5), outbox=[told]
+    )
+    kinds = [
+        (d.kind, d.member_id)
+        for d in event_reminders.meetings(current, NOW)
+        if isinstance(d, Queue) and d.kind != MessageKind.MEETING_REMINDER
+    ]
+    expected_leila = (
+        [] if status == EventStatus.CANCELLED else [(MessageKind.MEETING_INVITATION, 2)]
+    )
+    assert kinds == [*expected_leila, (kind, 5)]
+
+
+def test_questions_about_a_commitment_taken_out_of_the_plan_are_dropped() -> None:
+    """A pending check-in on a removed commitment is cancelled; an unanswered one raises no miss."""
+    removed = commitment(id=9, key="noah-leisure-1", status=CommitmentStatus.REPLACED)
+    pending = row(1, "checkin|9|1", kind="check_in", subject_type="commitment", subject_id=9)
+    asked = row(
+        2,
+        "checkin|9|0",
+        kind="check_in",
+        state=OutboxState.SENT,
+        expects_reply=True,
+        reply_by=NOW - timedelta(minutes=1),
+        subject_type="commitment",
+        subject_id=9,
+    )
+    current = state(
+        commitments=[commitment()], all_commitments=[removed, commitment()], outbox=[pending, asked]
+    )
+    assert check_ins.plan(current, NOW)[0] == Cancel((1,), "commitment no longer in the plan")
+    assert misses.plan(current, NOW) == [Unanswered(2)]

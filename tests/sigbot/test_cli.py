@@ -177,3 +177,20 @@ def test_several_files_take_the_good_and_refuse_the_bad(
     assert "ST-2026-015: created" in result.stdout
     assert f"{bad}:" in result.stderr and "nothing was written" in result.stderr
     assert _counts(database_url)["Case"] == 2
+
+
+def test_import_warns_of_people_it_cannot_reach(run: Run, tmp_path: Path) -> None:
+    """A member with something coming but no channel, or no consent, is named; the file is
+    still taken."""
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data["members"].append({"key": "ola", "role": "school", "name": "Ola"})
+    data["members"].append({"key": "kim", "role": "health", "name": "Kim", "phone": "+46701234599"})
+    data["commitments"].append({"owner": "ola", "area": "school", "text": "Ring hem"})
+    data["commitments"].append({"owner": "kim", "area": "health", "text": "Boka tid"})
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run("import", str(path))
+    assert result.exit_code == 0
+    assert "(ola): no phone number or Telegram chat" in result.stderr
+    assert "(kim): no consent covers reminders" in result.stderr
+    assert "(noah)" not in result.stderr and "(leila)" not in result.stderr

@@ -1,9 +1,11 @@
-"""Message catalogs: complete, placeholders intact, SMS discreet and one segment long."""
+"""Message catalogs: complete, placeholders intact; segment counting.
+
+What each SMS may say and how long it is: tests/sigbot/messages/test_sms_texts.py.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 import pytest
 
@@ -14,7 +16,6 @@ from sigbot.messages.translator import Translator, all_msgids
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 LANGUAGES = ["sv", "en"]
-FORBIDDEN = ("socialtjänst", "polis", "police", "bup", "psykiatri", "psychiatry", "social serv")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -30,24 +31,6 @@ def test_every_message_is_translated_with_the_same_placeholders(language: str) -
 def test_unknown_language_falls_back_to_swedish() -> None:
     """A member with language 'so' (no catalog yet) gets Swedish, never an empty text."""
     assert Translator().lookup("so", SMS["ack_yes"]) == "Tack för ditt svar!"
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("kind", sorted(SMS))
-def test_sms_is_one_segment_and_discreet(language: str, kind: str) -> None:
-    """Every SMS fits one GSM-7 segment with long values and names nothing sensitive."""
-    composer = MessageComposer(Translator())
-    params = {
-        "when_utc": datetime(2026, 12, 30, 13, 30, tzinfo=UTC).isoformat(),
-        "tz": "Europe/Stockholm",
-        "coordinator": "Maja-Kristin",
-        "what": "BUP Järva psykiatri",
-        "place": "Polishuset",
-        "text": "Ring polisen",
-    }
-    body = composer.render(kind, "sms", language, params)
-    assert segments(body) == 1, (len(body), body)
-    assert not any(word in body.lower() for word in FORBIDDEN), body
 
 
 @pytest.mark.parametrize(

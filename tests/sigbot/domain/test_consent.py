@@ -108,6 +108,8 @@ BAD: list[tuple[dict[str, Any], str]] = [
     ({"topics": ("gossip",)}, "'gossip' is not a topic"),
     ({"valid_from": UNTIL + timedelta(days=1)}, "valid_until is before valid_from"),
     ({"given_by": ()}, "needs who gave it"),
+    ({"given_by": ("noah",)}, "'leila' \\(guardian\\) has not given this consent"),
+    ({"given_by": ("leila",)}, "'noah' \\(youth\\) has not given this consent"),
 ]
 
 
@@ -122,3 +124,16 @@ async def test_consent_only_from_the_family_to_people_of_the_case(
                 session, case=seeded.case, key="x", terms=replace(POLICE, **change), now=clock.now()
             )
         assert len(await journal(session)) == SEEDED_ENTRIES
+
+
+async def test_a_withdrawal_may_name_only_who_withdrew(db: Database, clock: FakeClock) -> None:
+    """Stopping the sharing needs no one else's word: Leila alone withdraws it."""
+    async with db.session() as session:
+        seeded = await seed(session, clock.now())
+        consent = await record_consent(
+            session, case=seeded.case, key="police", terms=POLICE, now=clock.now()
+        )
+        withdrawn = replace(POLICE, given_by=("leila",), withdrawn_at=clock.now())
+        assert await change_consent(session, consent=consent, terms=withdrawn, now=clock.now())
+        erik = seeded.people["erik"]
+        assert not await may_receive_now(session, seeded.case, erik, "meetings", clock.now())
