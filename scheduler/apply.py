@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.domain.answers import propose_meeting_after_misses, record_outcome
@@ -68,9 +70,13 @@ class Applier:
     state: CaseState
     now: datetime
     stats: TickStats
+    # Questions another planner marked unanswered first (two processes on one database).
+    settled_elsewhere: set[int] = field(default_factory=set)
 
     async def apply(self, decisions: list[Decision]) -> None:
         for decision in decisions:
+            if getattr(decision, "about_question", None) in self.settled_elsewhere:
+                continue  # another process recorded this miss: its journal line and alert too
             await self.one(decision)
 
     async def one(self, decision: Decision) -> None:
@@ -108,7 +114,7 @@ class Applier:
             case CommitmentDone(commitment_id):
                 self._commitment(commitment_id, status=CommitmentStatus.DONE, updated_at=self.now)
             case Unanswered():
-                self._unanswered(decision)
+                await self._unanswered(decision)
             case Escalate():
                 await self._escalate(decision)
 
@@ -186,9 +192,20 @@ class Applier:
             summary=d.summary,
         )
 
-    def _unanswered(self, d: Unanswered) -> None:
+    async def _unanswered(self, d: Unanswered) -> None:
+        """Mark the question unanswered, once: a compare-and-set, so of two planners racing
+        only one records the miss."""
         (prompt,) = self._rows((d.outbox_id,))
-        self._touch(prompt, answer=Answer.NONE, answered_at=self.now)
+        settle = (
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == d.outbox_id, col(OutboxMessage.answered_at).is_(None))
+            .values(answer=Answer.NONE, answered_at=self.now)
+        )
+        result = await (await self.session.connection()).execute(settle)
+        if result.rowcount == 0:
+            self.settled_elsewhere.add(d.outbox_id)
+            return
+        prompt.answer, prompt.answered_at = Answer.NONE, self.now  # already stored
         if d.commitment_id is None:
             return
         commitment = next(c for c in self.state.commitments if c.id == d.commitment_id)

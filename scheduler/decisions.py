@@ -63,6 +63,7 @@ class Journal:
     summary: str
     member_key: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    about_question: int | None = None  # skipped if another process settled that question
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class Escalate:
     answer: str | None
     dedupe_key: str
     subject: tuple[str, int] | None = None
+    about_question: int | None = None  # skipped if another process settled that question
 
 
 Decision = (

@@ -69,6 +69,7 @@ def _missed(state: CaseState, prompt: OutboxMessage) -> list[Decision]:
             f"no answer from {member.name} to {prompt.kind}: {what}",
             member_key=member.key,
             data={"outbox_id": prompt.id},
+            about_question=prompt.id,
         ),
         Escalate(
             member.id,
@@ -78,6 +79,7 @@ def _missed(state: CaseState, prompt: OutboxMessage) -> list[Decision]:
             dedupe_key=f"{reason}|{prompt.subject_type}|{prompt.subject_id}|"
             f"{prompt.params.get('when_utc', prompt.id)}",
             subject=(prompt.subject_type or "", prompt.subject_id),
+            about_question=prompt.id,
         ),
     ]
 

@@ -79,3 +79,4 @@ async def test_two_planners_open_and_raise_each_escalation_once(
     journaled = Counter(e.kind for e in entries)
     assert journaled["escalation.opened"] == CASES
     assert journaled["escalation.raised"] == 2 * CASES
+    assert journaled["commitment.missed"] + journaled["reminder.unanswered"] == CASES
