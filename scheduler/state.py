@@ -133,6 +133,8 @@ async def load_state(session: AsyncSession, case: Case, policy: PlanningPolicy) 
             .order_by(col(ActionPlan.version).desc())
         )
     ).first()
+    # One query for every version's commitments; the current plan's are among them.
+    every_commitment = await _all(session, Commitment, Commitment.case_id == case.id)
     return CaseState(
         case=case,
         members={m.id: m for m in members if m.id is not None},
@@ -142,10 +144,8 @@ async def load_state(session: AsyncSession, case: Case, policy: PlanningPolicy) 
         meetings=meetings,
         invitations=invitations,
         plan=plan,
-        commitments=(
-            await _all(session, Commitment, Commitment.plan_id == plan.id) if plan else []
-        ),
-        all_commitments=await _all(session, Commitment, Commitment.case_id == case.id),
+        commitments=[c for c in every_commitment if plan is not None and c.plan_id == plan.id],
+        all_commitments=every_commitment,
         outbox=await _all(session, OutboxMessage, OutboxMessage.case_id == case.id),
     )
 

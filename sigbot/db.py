@@ -11,7 +11,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -126,3 +127,21 @@ async def current_revision(db: Database) -> str | None:
 
     async with db.engine.connect() as conn:
         return await conn.run_sync(_read)
+
+
+async def insert_once(
+    session: AsyncSession, table: Table, values: dict[str, Any], unique: list[str]
+) -> int | None:
+    """``INSERT ... ON CONFLICT (unique) DO NOTHING RETURNING id`` on SQLite and PostgreSQL:
+    the new row's id, or None when a row with the same unique values exists (an "at most once"
+    rule that two processes cannot break)."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert_fn: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert_fn(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=unique)
+        .returning(table.c.id)
+    )
+    row = (await (await session.connection()).execute(stmt)).first()
+    return int(row[0]) if row is not None else None

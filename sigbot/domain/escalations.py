@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from sigbot import db
 from sigbot.domain.consent import is_case_staff
 from sigbot.journal import record
 from sigbot.models import (
@@ -124,18 +124,9 @@ async def escalate(
 
 
 async def _insert_once(session: AsyncSession, **values: Any) -> int | None:
-    """``INSERT ... ON CONFLICT (case_id, dedupe_key) DO NOTHING``: the new id, or None."""
+    """The escalation's id, or None when one with the same ``dedupe_key`` is open already."""
     await session.flush()
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert_fn: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert_fn(TABLE)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["case_id", "dedupe_key"])
-        .returning(TABLE.c.id)
-    )
-    row = (await (await session.connection()).execute(stmt)).first()
-    return int(row[0]) if row is not None else None
+    return await db.insert_once(session, TABLE, values, ["case_id", "dedupe_key"])
 
 
 def alert_params(case: Case, escalation: Escalation) -> dict[str, Any]:

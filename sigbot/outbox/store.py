@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import bindparam, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from sigbot import db
 from sigbot.models import ChannelKind, ContactAddress, Member, OutboxMessage, OutboxState
 
 
@@ -121,17 +120,7 @@ async def insert_once(session: AsyncSession, message: OutboxMessage) -> int | No
         if c.name != "id"
     }
     table = OutboxMessage.__table__  # type: ignore[attr-defined]  # set by SQLModel at runtime
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert_fn: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert_fn(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(table.c.id)
-    )
-    result = await (await session.connection()).execute(stmt)
-    row = result.first()
-    return int(row[0]) if row is not None else None
+    return await db.insert_once(session, table, values, ["idempotency_key"])
 
 
 _CLAIM_SQL = """
