@@ -21,6 +21,7 @@ from sigbot.logs import LogFormat
 from sigbot.timeutil import zone
 
 LOOPBACK_NAMES = frozenset({"localhost"})
+MIN_SECRET_KEY = 32
 
 
 def _lowercase(value: object) -> object:
@@ -55,6 +56,8 @@ class Settings(BaseSettings):
     http_host: str = Field("127.0.0.1", alias="SIGBOT_HTTP_HOST")
     http_port: int = Field(8080, alias="SIGBOT_HTTP_PORT", ge=1, le=65535)
     timezone: str = Field("Europe/Stockholm", alias="SIGBOT_TIMEZONE")
+    secret_key: str | None = Field(None, alias="SIGBOT_SECRET_KEY")
+    workspace: bool = Field(True, alias="SIGBOT_WORKSPACE")
     # Beyond the contract: operational knobs with safe defaults.
     sms_rate_per_second: float = Field(1.0, alias="SIGBOT_SMS_RATE", gt=0)
     telegram_rate_per_second: float = Field(30.0, alias="SIGBOT_TELEGRAM_RATE", gt=0)
@@ -143,6 +146,31 @@ class Settings(BaseSettings):
                     "in webhook mode"
                 )
         return self
+
+    @field_validator("workspace", mode="before")
+    @classmethod
+    def _on_off(cls, value: object) -> object:
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in {"on", "off"}:
+                return word == "on"
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_secret(cls, value: str | None) -> str | None:
+        if value is not None and len(value) < MIN_SECRET_KEY:
+            raise ValueError(f"must be at least {MIN_SECRET_KEY} characters (got {len(value)})")
+        return value
+
+    def require_secret_key(self) -> str | None:
+        """The key that signs workspace sessions; ``sigbot run`` refuses to serve without one."""
+        if self.workspace and not self.secret_key:
+            raise SettingsError(
+                "SIGBOT_SECRET_KEY: required (at least 32 characters) to serve the workspace; "
+                "set SIGBOT_WORKSPACE=off to run without it"
+            )
+        return self.secret_key
 
     @property
     def telegram_enabled(self) -> bool:

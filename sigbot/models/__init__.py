@@ -1,6 +1,7 @@
 """All tables, imported together so SQLModel.metadata (and Alembic) sees every one; and the
 enums that name their kinds, statuses and reasons (``sigbot.models.enums``)."""
 
+from sigbot.models.accounts import Account, AccountRole, ApiToken, LoginAttempt, WebSession
 from sigbot.models.cases import Case, CaseStatusChange, Consent, ContactAddress, Member
 from sigbot.models.enums import (
     EVENT_REMINDERS,
@@ -53,8 +54,11 @@ __all__ = [
     "REACHED_STATES",
     "RESPONSES",
     "TIME_TELLING",
+    "Account",
+    "AccountRole",
     "ActionPlan",
     "Answer",
+    "ApiToken",
     "Appointment",
     "Area",
     "Case",
@@ -74,6 +78,7 @@ __all__ = [
     "InviteCode",
     "JournalEntry",
     "JournalKind",
+    "LoginAttempt",
     "Meeting",
     "MeetingInvitation",
     "MeetingKind",
@@ -85,4 +90,5 @@ __all__ = [
     "SubjectType",
     "Topic",
     "Unreachable",
+    "WebSession",
 ]

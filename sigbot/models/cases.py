@@ -74,6 +74,9 @@ class Member(Timestamped, table=True):
         default=None, sa_column=Column(BigInteger(), index=True, nullable=True)
     )
     channel: str | None = Field(default=None, max_length=16)
+    # Staff only: the workspace account this member is (plan file ``account:``); None means the
+    # member key is the username.
+    account: str | None = Field(default=None, max_length=64)
     active: bool = True
 
 

@@ -132,6 +132,8 @@ class JournalKind(StrEnum):
     ESCALATION_OPENED = "escalation.opened"
     ESCALATION_RAISED = "escalation.raised"
     ESCALATION_ACKNOWLEDGED = "escalation.acknowledged"
+    ACCOUNT_READ = "account.read"
+    ACCOUNT_CHANGED = "account.changed"
     INVITE_CREATED = "invite.created"
     INVITE_REDEEMED = "invite.redeemed"
     OVERVIEW_SENT = "overview.sent"
