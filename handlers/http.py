@@ -1,4 +1,5 @@
-"""The HTTP side of ``sigbot run``: Twilio and Telegram webhooks and a health check.
+"""The HTTP side of ``sigbot run``: Twilio and Telegram webhooks, a health check, and the
+coordinators' workspace (handlers/workspace) mounted beside them on the same port.
 
 Each route authenticates through its provider's channel module first (a request without a
 valid ``X-Twilio-Signature`` for ``SIGBOT_PUBLIC_URL`` + path, or without Telegram's secret
@@ -16,7 +17,8 @@ import structlog
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp
 
 from sigbot.channels import telegram, twilio_sms
 from sigbot.channels.base import Webhooks
@@ -37,6 +39,8 @@ class HttpDeps:
     twilio_auth_token: str | None = None
     telegram_secret: str | None = None
     telegram_update: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+    # The coordinators' workspace and API (handlers/workspace), served beside the webhooks.
+    workspace: ASGIApp | None = None
 
 
 async def signed_form(request: Request, hooks: Webhooks | None) -> dict[str, str] | None:
@@ -106,11 +110,12 @@ def build_http_app(deps: HttpDeps) -> Starlette:
             return PlainTextResponse(str(exc), status_code=400)
         return Response(status_code=200)
 
-    return Starlette(
-        routes=[
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/twilio/sms", twilio_sms_webhook, methods=["POST"]),
-            Route("/twilio/status", twilio_status, methods=["POST"]),
-            Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
-        ]
-    )
+    routes: list[Route | Mount] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/twilio/sms", twilio_sms_webhook, methods=["POST"]),
+        Route("/twilio/status", twilio_status, methods=["POST"]),
+        Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
+    ]
+    if deps.workspace is not None:
+        routes.append(Mount("", app=deps.workspace))
+    return Starlette(routes=routes)

@@ -228,6 +228,11 @@ def run() -> None:
 
     settings = _settings()
     configure_logging(settings.log_level, settings.log_format)
+    try:
+        settings.require_secret_key()
+    except SettingsError as exc:
+        typer.echo(f"sigbot: {exc}", err=True)
+        raise typer.Exit(2) from None
     if not (settings.telegram_enabled or settings.sms_enabled):
         typer.echo(
             "sigbot: warning: neither TELEGRAM_BOT_TOKEN nor TWILIO_* is set; nothing can be sent",

@@ -8,17 +8,22 @@ import contextlib
 import signal
 import socket
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import structlog
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
 from sigbot.app.runtime import PTBApp, Runtime, build_runtime
 from sigbot.db import migrate
+from sigbot.domain.web_sessions import SessionPolicy
 from sigbot.handlers.http import HttpDeps, build_http_app
+from sigbot.handlers.workspace.app import build_workspace
+from sigbot.handlers.workspace.deps import WorkspaceDeps
 from sigbot.scheduler.jobs import DISPATCH_EVERY_S, PLAN_EVERY_S, Work, start_jobs
 from sigbot.scheduler.rules.retention import RETENTION_EVERY_S, RetentionJob
 from sigbot.settings import Settings
@@ -125,6 +130,7 @@ async def _start_http(runtime: Runtime) -> None:
         twilio_auth_token=settings.twilio_auth_token,
         telegram_secret=settings.telegram_webhook_secret,
         telegram_update=feed_update if settings.telegram_mode == "webhook" else None,
+        workspace=_workspace(runtime),
     )
     config = uvicorn.Config(
         build_http_app(deps),
@@ -144,6 +150,30 @@ async def _start_http(runtime: Runtime) -> None:
         raise StartupError(
             f"SIGBOT_HTTP_PORT: cannot listen on {settings.http_host}:{settings.http_port}"
         )
+
+
+def _workspace(runtime: Runtime) -> FastAPI | None:
+    """The coordinators' workspace, unless SIGBOT_WORKSPACE=off."""
+    settings, telegram = runtime.settings, runtime.telegram
+    secret = settings.require_secret_key()
+    if secret is None:
+        return None
+
+    async def plan_now() -> None:
+        # A change from the workspace is planned now, not at the next 15-second pass.
+        if runtime.scheduler is not None and runtime.scheduler.running:
+            runtime.scheduler.modify_job("plan", next_run_time=datetime.now(UTC))
+
+    return build_workspace(
+        WorkspaceDeps(
+            db=runtime.core.db,
+            clock=runtime.core.clock,
+            sessions=SessionPolicy(secret_key=secret),
+            secure_cookies=settings.public_url.startswith("https://"),
+            bot_username=lambda: telegram.bot.username if telegram is not None else None,
+            changed=plan_now,
+        )
+    )
 
 
 async def _guarded(runtime: Runtime, name: str, work: Work) -> None:

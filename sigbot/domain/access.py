@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import CompoundSelect, Select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,10 +24,10 @@ from sigbot.models.enums import STAFF_ROLES
 MEMBER_ACCOUNT = func.coalesce(Member.account, Member.key)
 
 
-def _holds_case(usernames: Any) -> Any:
+def _holds_case(usernames: Any) -> Select[Any]:
     """Cases where an active staff member linked to one of ``usernames`` is coordinator,
     backup or team lead."""
-    return (
+    query: Select[Any] = (
         select(Member.case_id)
         .join(Case, col(Case.id) == Member.case_id)
         .where(
@@ -35,15 +35,16 @@ def _holds_case(usernames: Any) -> Any:
             col(Member.role).in_(STAFF_ROLES),
             MEMBER_ACCOUNT.in_(usernames),
             or_(
-                Member.key == Case.coordinator_key,
-                Member.key == Case.backup_key,
-                Member.role == Role.TEAM_LEAD,
+                col(Member.key) == col(Case.coordinator_key),
+                col(Member.key) == col(Case.backup_key),
+                col(Member.role) == Role.TEAM_LEAD,
             ),
         )
     )
+    return query
 
 
-def visible_case_ids(account: Account) -> Select[Any]:
+def visible_case_ids(account: Account) -> Select[Any] | CompoundSelect[Any]:
     """A subquery of the ids of every case ``account`` may see (none for an admin)."""
     if not account.active or account.role == AccountRole.ADMIN:
         return select(Case.id).where(col(Case.id).is_(None))

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import ColumnElement, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -50,9 +50,9 @@ class LoginRefused(Exception):
     """Wrong name or password, or too many tries: the message is safe to show."""
 
 
-async def _failures(session: AsyncSession, where: object, since: datetime) -> int:
+async def _failures(session: AsyncSession, where: ColumnElement[bool], since: datetime) -> int:
     query = select(func.count()).where(where, LoginAttempt.at >= since, ~col(LoginAttempt.ok))
-    return int((await session.exec(query)).one())  # type: ignore[call-overload]  # a count
+    return int((await session.exec(query)).one())
 
 
 async def log_in(
@@ -72,9 +72,9 @@ async def log_in(
     username = username.strip().lower()[:64]
     since = now - policy.window
     if (
-        await _failures(session, LoginAttempt.username == username, since)
+        await _failures(session, col(LoginAttempt.username) == username, since)
         >= policy.max_failures_per_user
-        or await _failures(session, LoginAttempt.remote == remote, since)
+        or await _failures(session, col(LoginAttempt.remote) == remote, since)
         >= policy.max_failures_per_address
     ):
         session.add(LoginAttempt(username=username, remote=remote, at=now, ok=False))

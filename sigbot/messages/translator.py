@@ -22,8 +22,8 @@ FALLBACKS = ("sv", "en")
 
 
 @cache
-def _load(directory: Path, language: str) -> dict[str, str]:
-    path = directory / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def _load(directory: Path, language: str, domain: str = DOMAIN) -> dict[str, str]:
+    path = directory / language / "LC_MESSAGES" / f"{domain}.po"
     if not path.is_file():
         return {}
     with path.open("rb") as handle:
@@ -38,16 +38,24 @@ def _load(directory: Path, language: str) -> dict[str, str]:
 class Translator:
     """Looks up message ids in the recipient's language, with fallbacks."""
 
-    def __init__(self, locale_dir: Path = LOCALE_DIR) -> None:
+    def __init__(
+        self,
+        locale_dir: Path = LOCALE_DIR,
+        *,
+        domain: str = DOMAIN,
+        fallbacks: tuple[str, ...] = FALLBACKS,
+    ) -> None:
         self.locale_dir = locale_dir
+        self.domain = domain
+        self.fallbacks = fallbacks
 
     def languages(self) -> list[str]:
         return sorted(p.name for p in self.locale_dir.iterdir() if (p / "LC_MESSAGES").is_dir())
 
     def lookup(self, language: str, msgid: str) -> str:
         """The translation of ``msgid``; falls back by language, then to the source text."""
-        for lang in (language, *FALLBACKS):
-            found = _load(self.locale_dir, lang).get(msgid)
+        for lang in (language, *self.fallbacks):
+            found = _load(self.locale_dir, lang, self.domain).get(msgid)
             if found:
                 return found
         return msgid

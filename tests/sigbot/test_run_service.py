@@ -17,6 +17,7 @@ from tests.fakes import FakeTelegramServer, FakeTwilioServer, sign_twilio_reques
 from tests.sigbot.env import EXAMPLE
 
 SIGBOT = [sys.executable, "-m", "sigbot"]
+SECRET_KEY = "test-secret-key-for-workspace-sessions-0123456789"
 
 
 def _free_port() -> int:
@@ -56,6 +57,7 @@ def _service_env(
         "TWILIO_API_URL": tw.base_url,
         "SIGBOT_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "SIGBOT_HTTP_PORT": str(port),
+        "SIGBOT_SECRET_KEY": SECRET_KEY,
         "NO_PROXY": "127.0.0.1,localhost",
     }
 
@@ -154,6 +156,7 @@ async def test_run_refuses_to_start_with_a_clear_line(tmp_path: Path) -> None:
             **os.environ,
             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}",
             "SIGBOT_HTTP_PORT": str(port),
+            "SIGBOT_WORKSPACE": "off",
         }
         code, _, err = await _cli(env, "run")
         assert code == 2 and "SIGBOT_HTTP_PORT" in err
@@ -163,11 +166,28 @@ async def test_run_refuses_to_start_with_a_clear_line(tmp_path: Path) -> None:
         "SIGBOT_HTTP_PORT": str(_free_port()),
         "TELEGRAM_BOT_TOKEN": "1:x",
         "TELEGRAM_API_URL": f"http://127.0.0.1:{_free_port()}/bot",
+        "SIGBOT_SECRET_KEY": SECRET_KEY,
     }
     code, _, err = await _cli(env, "run")
     assert code == 2 and "TELEGRAM_API_URL" in err
     code, _, err = await _cli({**env, "SIGBOT_TIMEZONE": "Mars/Olympus"}, "run")
     assert code == 2 and "SIGBOT_TIMEZONE" in err
+
+
+async def test_run_refuses_to_serve_the_workspace_without_a_secret_key(tmp_path: Path) -> None:
+    """Without SIGBOT_SECRET_KEY ``sigbot run`` stops at start with one line naming it (and the
+    way out, SIGBOT_WORKSPACE=off); a short key is refused as well."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}",
+        "SIGBOT_HTTP_PORT": str(_free_port()),
+    }
+    env.pop("SIGBOT_SECRET_KEY", None)
+    code, _, err = await _cli(env, "run")
+    assert code == 2
+    assert "SIGBOT_SECRET_KEY" in err and "SIGBOT_WORKSPACE=off" in err
+    code, _, err = await _cli({**env, "SIGBOT_SECRET_KEY": "too-short"}, "run")
+    assert code == 2 and "SIGBOT_SECRET_KEY: must be at least 32 characters" in err
 
 
 async def test_run_in_webhook_mode(tmp_path: Path) -> None:
@@ -192,6 +212,7 @@ async def test_run_in_webhook_mode(tmp_path: Path) -> None:
             "TELEGRAM_WEBHOOK_SECRET": secret,
             "SIGBOT_PUBLIC_URL": f"http://127.0.0.1:{port}",
             "SIGBOT_HTTP_PORT": str(port),
+            "SIGBOT_WORKSPACE": "off",
             "NO_PROXY": "127.0.0.1,localhost",
         }
         assert (await _cli(env, "import", str(plan)))[0] == 0

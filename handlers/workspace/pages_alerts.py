@@ -1,0 +1,7 @@
+"""Open alerts: GET /alerts, acknowledge with a note."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""The case list: GET /cases."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,49 @@
+"""Render a page: one Jinja2 environment, the reader's language and formats in every template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from sigbot.handlers.workspace.auth import CSRF_FIELD, Principal
+from sigbot.handlers.workspace.i18n import Formats, gettext, pick_language
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+templates = Jinja2Templates(directory=TEMPLATES)
+
+
+def language_of(request: Request, principal: Principal | None) -> str:
+    wanted = principal.account.language if principal else None
+    return pick_language(wanted, request.headers.get("Accept-Language", ""))
+
+
+def render(
+    request: Request,
+    name: str,
+    principal: Principal | None,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """``name`` rendered for ``principal`` (None on the login page) with ``context``."""
+    language = language_of(request, principal)
+    return templates.TemplateResponse(
+        request,
+        name,
+        {
+            "_": gettext(language),
+            "lang": language,
+            "fmt": Formats(language),
+            "me": principal.account if principal else None,
+            "csrf_field": CSRF_FIELD,
+            "csrf": principal.csrf if principal else "",
+            **context,
+        },
+        status_code=status_code,
+        headers={"Cache-Control": "no-store"},
+    )
