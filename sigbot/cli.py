@@ -8,13 +8,16 @@ import sys
 from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from sigbot.clock import SystemClock
 from sigbot.db import Database, migrate
 from sigbot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from sigbot.app.core import Core
 
 T = TypeVar("T")
 
@@ -208,14 +211,33 @@ def schema() -> None:
 @app.command()
 def demo(
     days: Annotated[int, typer.Option(help="how many days to play", min=1, max=60)] = 28,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve",
+            help="afterwards, keep the workspace open on 127.0.0.1, logged in as the demo "
+            "coordinator, until Ctrl-C",
+        ),
+    ] = False,
+    port: Annotated[int, typer.Option(help="port for --serve", min=0, max=65535)] = 8080,
 ) -> None:
     """Play about four weeks of an example case on a simulated clock: no tokens, no network."""
     from sigbot.demo import run_demo
+    from sigbot.demo.serve import serve_workspace
     from sigbot.logs import configure_logging
     from sigbot.messages.translator import Translator
 
     configure_logging("WARNING")
-    counts = asyncio.run(run_demo(catalog=Translator(), days=days))
+
+    async def then(core: Core) -> None:
+        await serve_workspace(core, port=port, out=typer.echo)
+
+    try:
+        counts = asyncio.run(
+            run_demo(catalog=Translator(), days=days, then=then if serve else None)
+        )
+    except KeyboardInterrupt:
+        return
     if counts["sent"] == 0:
         raise typer.Exit(1)
 

@@ -1,7 +1,10 @@
-"""Regenerate sigbot/locale/sigbot.pot from the message ids and merge it into each .po file.
+"""Regenerate the catalog templates and merge them into each language's .po file.
 
-Run after changing texts in sigbot/messages/texts.py: ``.venv/bin/python tools/update_catalogs.py``.
-Existing translations are kept; new ids get an empty msgstr for a translator to fill.
+Two domains: ``sigbot`` (what people receive: the ids in sigbot/messages/texts.py) and
+``workspace`` (the coordinators' pages: ``_()`` in handlers/workspace, found by Babel).
+Run after changing texts: ``.venv/bin/python tools/update_catalogs.py``. Existing translations
+are kept; new ids get an empty msgstr for a translator to fill. English is the source language
+of the workspace, so it has no workspace catalog.
 """
 
 from __future__ import annotations
@@ -14,19 +17,36 @@ from babel.messages.pofile import read_po, write_po
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sigbot.handlers.workspace.catalog import workspace_msgids
 from sigbot.messages.translator import DOMAIN, LOCALE_DIR, all_msgids
+
+WORKSPACE = "workspace"
+WORKSPACE_LANGUAGES = ("sv",)
 
 
 def main() -> None:
-    template = Catalog(project="sigbot", domain=DOMAIN)
-    for msgid in all_msgids():
+    update(DOMAIN, all_msgids(), sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")))
+    update(
+        WORKSPACE,
+        workspace_msgids(),
+        [LOCALE_DIR / lang / "LC_MESSAGES" / f"{WORKSPACE}.po" for lang in WORKSPACE_LANGUAGES],
+    )
+
+
+def update(domain: str, msgids: list[str], po_paths: list[Path]) -> None:
+    """Write ``domain``.pot from ``msgids`` and merge it into each file of ``po_paths``."""
+    template = Catalog(project="sigbot", domain=domain)
+    for msgid in msgids:
         template.add(msgid)
-    with (LOCALE_DIR / f"{DOMAIN}.pot").open("wb") as out:
+    with (LOCALE_DIR / f"{domain}.pot").open("wb") as out:
         write_po(out, template, width=100, omit_header=False)
-    for po_path in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+    for po_path in po_paths:
         language = po_path.parts[-3]
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle, locale=language)
+        if po_path.exists():
+            with po_path.open("rb") as handle:
+                catalog = read_po(handle, locale=language)
+        else:
+            catalog = Catalog(locale=language, project="sigbot", domain=domain)
         catalog.update(template, no_fuzzy_matching=True)
         with po_path.open("wb") as out:
             write_po(out, catalog, width=100, ignore_obsolete=True)

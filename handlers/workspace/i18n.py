@@ -18,7 +18,7 @@ from sigbot.timeutil import zone
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
-_translator = Translator(domain="workspace", fallbacks=())
+CATALOG = Translator(domain="workspace", fallbacks=())
 
 
 def pick_language(wanted: str | None, accept_language: str = "") -> str:
@@ -32,11 +32,17 @@ def pick_language(wanted: str | None, accept_language: str = "") -> str:
     return DEFAULT_LANGUAGE
 
 
+def N_(msgid: str) -> str:
+    """Mark a text in Python for the catalog; it is translated where it is shown
+    (``render(..., notice=N_("Saved."))`` shows ``_(notice)``)."""
+    return msgid
+
+
 def gettext(language: str) -> Callable[..., str]:
     """``_(msgid, **params)`` in ``language``: the English msgid when there is no translation."""
 
     def _(msgid: str, **params: Any) -> str:
-        text = msgid if language == "en" else _translator.lookup(language, msgid)
+        text = msgid if language == "en" else CATALOG.lookup(language, msgid)
         return text.format(**params) if params else text
 
     return _

@@ -10,9 +10,12 @@ from fastapi.responses import RedirectResponse, Response
 from sigbot.domain.web_sessions import LoginRefused, end_session, log_in
 from sigbot.handlers.workspace.auth import COOKIE, Db, FormUser
 from sigbot.handlers.workspace.deps import deps_of
+from sigbot.handlers.workspace.i18n import N_
 from sigbot.handlers.workspace.render import render
 
 router = APIRouter(include_in_schema=False)
+WRONG = N_("Wrong username or password.")
+THROTTLED = N_("Too many failed logins. Try again in {minutes} minutes.")
 
 
 def _local(path: str | None) -> str:
@@ -56,7 +59,8 @@ async def login(
             None,
             status_code=401,
             next=_local(next),
-            error=str(refused),
+            error=WRONG if refused.wait_minutes is None else THROTTLED,
+            error_params={"minutes": refused.wait_minutes},
             username=username[:64],
         )
     await session.commit()

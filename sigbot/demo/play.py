@@ -9,7 +9,7 @@ come from a script. What you see is the case journal as it grows.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -67,8 +67,10 @@ async def run_demo(
     out: Callable[[str], None] = print,
     database_path: Path | None = None,
     days: int = DAYS,
+    then: Callable[[Core], Awaitable[None]] | None = None,
 ) -> dict[str, int]:
-    """Play the demo; returns counts of what happened (for tests)."""
+    """Play the demo; returns counts of what happened (for tests). ``then`` runs on the played
+    database before it is closed (``--serve`` opens the workspace there)."""
     with tempfile.TemporaryDirectory() as tmp:
         db = Database.from_url(f"sqlite+aiosqlite:///{database_path or Path(tmp) / 'demo.db'}")
         try:
@@ -77,7 +79,10 @@ async def run_demo(
                 name: RecordingChannel(name) for name in (ChannelKind.TELEGRAM, ChannelKind.SMS)
             }
             core = build_core(db=db, clock=FakeClock(START), channels=channels, catalog=catalog)
-            return await Demo(core, out).play(days)
+            counts = await Demo(core, out).play(days)
+            if then is not None:
+                await then(core)
+            return counts
         finally:
             await db.dispose()
 

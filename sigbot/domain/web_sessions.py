@@ -47,7 +47,15 @@ class Started:
 
 
 class LoginRefused(Exception):
-    """Wrong name or password, or too many tries: the message is safe to show."""
+    """Wrong name or password, or too many tries: the message is safe to show.
+
+    ``wait_minutes`` is set when the refusal is the throttle, so a page can say it in its own
+    language.
+    """
+
+    def __init__(self, message: str, *, wait_minutes: int | None = None) -> None:
+        super().__init__(message)
+        self.wait_minutes = wait_minutes
 
 
 async def _failures(session: AsyncSession, where: ColumnElement[bool], since: datetime) -> int:
@@ -79,7 +87,9 @@ async def log_in(
     ):
         session.add(LoginAttempt(username=username, remote=remote, at=now, ok=False))
         minutes = int(policy.window.total_seconds() // 60)
-        raise LoginRefused(f"Too many failed logins. Try again in {minutes} minutes.")
+        raise LoginRefused(
+            f"Too many failed logins. Try again in {minutes} minutes.", wait_minutes=minutes
+        )
     account = (await session.exec(select(Account).where(Account.username == username))).first()
     ok = password_matches(account.password_hash if account else None, password)
     ok = ok and account is not None and account.active

@@ -60,6 +60,10 @@ class Translator:
                 return found
         return msgid
 
+    def translated(self, language: str, msgid: str) -> bool:
+        """True if ``language``'s own catalog has ``msgid`` (no fallback)."""
+        return msgid in _load(self.locale_dir, language, self.domain)
+
     def text(self, language: str, msgid: str, **params: Any) -> str:
         template = self.lookup(language, msgid)
         return template.format(**params) if params else template
