@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from sigbot.handlers.workspace.auth import CSRF_FIELD, Principal
 from sigbot.handlers.workspace.i18n import Formats, gettext, pick_language
+from sigbot.handlers.workspace.words import words
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -32,11 +33,13 @@ def render(
 ) -> HTMLResponse:
     """``name`` rendered for ``principal`` (None on the login page) with ``context``."""
     language = language_of(request, principal)
+    translate = gettext(language)
     return templates.TemplateResponse(
         request,
         name,
         {
-            "_": gettext(language),
+            "_": translate,
+            "word": words(translate),
             "lang": language,
             "fmt": Formats(language),
             "me": principal.account if principal else None,
