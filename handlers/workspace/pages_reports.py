@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -62,7 +63,7 @@ def hours(span: timedelta | None) -> str:
     return "–" if span is None else f"{span.total_seconds() / 3600:.1f}"
 
 
-def _charts(request: Request, user: PageUser, report: Report) -> dict[str, object]:
+def _charts(request: Request, user: PageUser, report: Report) -> dict[str, Any]:
     language = language_of(request, user)
     return {
         "report": report,
