@@ -47,11 +47,16 @@ def area_charts(areas: Sequence[AreaWeek], language: str) -> list[tuple[str, Mar
     return charts
 
 
-def appointment_chart(report: Report, language: str) -> Markup:
+def appointment_chart(report: Report, language: str) -> Markup | None:
+    """One stacked bar of past appointments (labelled with their number); None when there is
+    nothing to draw, and the table alone says so."""
     _ = gettext(language)
     tally = report.appointments
+    parts = (tally.kept, tally.missed, tally.unanswered)
+    if not any(parts):
+        return None
     return stacked_bars(
-        [Bar(_("Appointments"), (tally.kept, tally.missed, tally.unanswered))],
+        [Bar(str(sum(parts)), parts)],
         title=_("Appointments kept, missed and unanswered"),
         legend=[_("kept"), _("missed"), _("unanswered")],
         chart_id="appointments",
@@ -100,7 +105,7 @@ async def summary(request: Request, ref: str, user: PageUser, session: Db) -> Re
     """The printable closing summary: dates, goals per life area and what was kept."""
     now = deps_of(request).clock.now()
     case = await case_for(session, user.account, ref)
-    found = await closing_summary(session, case)
+    found = await closing_summary(session, case, now)
     journal_access(session, case=case, account=user.account, what="closing summary", now=now)
     await session.commit()
     return render(request, "summary.html", user, nav="cases", summary=found, case=case)
