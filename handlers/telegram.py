@@ -27,20 +27,13 @@ from sigbot.channels.telegram import incoming_answer, incoming_text
 from sigbot.domain.escalations import acknowledge_from_chat
 from sigbot.domain.invites import link_chat
 from sigbot.domain.opt_out import stop_chat
-from sigbot.handlers.services import Services
+from sigbot.handlers import telegram_staff
+from sigbot.handlers.services import SERVICES_KEY, Services, services
 from sigbot.messages.buttons import AnswerPress, EscalationPress, decode
 from sigbot.models.enums import ChannelKind, MessageKind
 from sigbot.outbox.store import Route
 
 log = structlog.get_logger(__name__)
-
-SERVICES_KEY = "sigbot.services"
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    found = context.bot_data.get(SERVICES_KEY)
-    assert isinstance(found, Services), "services not installed on the Application"
-    return found
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -139,5 +132,6 @@ def install(application: Application[Any, Any, Any, Any, Any, Any], svc: Service
     application.bot_data[SERVICES_KEY] = svc
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("stop", stop))
+    application.add_handlers(telegram_staff.staff_handlers())
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))

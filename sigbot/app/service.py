@@ -22,6 +22,7 @@ from sigbot.app.runtime import PTBApp, Runtime, build_runtime
 from sigbot.db import migrate
 from sigbot.domain.web_sessions import SessionPolicy
 from sigbot.handlers.http import HttpDeps, build_http_app
+from sigbot.handlers.telegram_staff import publish_command_menus
 from sigbot.handlers.workspace.app import build_workspace
 from sigbot.handlers.workspace.deps import WorkspaceDeps
 from sigbot.scheduler.jobs import DISPATCH_EVERY_S, PLAN_EVERY_S, Work, start_jobs
@@ -62,6 +63,8 @@ async def start(runtime: Runtime) -> None:
         ) from exc
     if runtime.telegram is not None:
         await _start_telegram(runtime.telegram, settings)
+        # Staff chats get their own command menu (/today, /alerts, /case).
+        await publish_command_menus(runtime.telegram.bot, runtime.core.db)
     await _start_http(runtime)
 
     async def guarded(name: str, work: Work) -> None:
@@ -170,6 +173,7 @@ def _workspace(runtime: Runtime) -> FastAPI | None:
             clock=runtime.core.clock,
             sessions=SessionPolicy(secret_key=secret),
             secure_cookies=settings.public_url.startswith("https://"),
+            default_timezone=settings.timezone,
             bot_username=lambda: telegram.bot.username if telegram is not None else None,
             changed=plan_now,
         )

@@ -13,7 +13,7 @@ texts may say more: the chat is the person's own and names what and where
 
 from __future__ import annotations
 
-from sigbot.models.enums import EscalationAction, MessageKind
+from sigbot.models.enums import CaseStatus, EscalationAction, MeetingKind, MessageKind
 
 # The English source texts are the message ids (gettext style).
 SMS: dict[MessageKind, str] = {
@@ -183,10 +183,80 @@ OVERVIEW_TODAY = "; today: {events}"
 OVERVIEW_PAUSED = " (paused)"
 # Stands in for the case reference in a staff SMS whose caller gave none.
 SOME_CASE = "One of your cases"
+# Telegram commands for staff on their phone (handlers/telegram_staff.py): each command's line
+# in a staff chat's menu, then the answers. Only a staff member's own chat gets these.
+STAFF_COMMANDS: dict[str, str] = {
+    "today": "Your day: alerts, today's appointments and meetings, misses",
+    "alerts": "Open alerts, with buttons to acknowledge",
+    "case": "A case in short: /case REF",
+    "help": "What these commands do",
+}
+STAFF_HELP = "Commands for your cases:"
+STAFF_MORE = "… and {n} more in the workspace."
+STAFF_DAY = "Your day"
+STAFF_DAY_ALERTS = "⚠️ Open alerts: {n}. /alerts shows them with their buttons."
+STAFF_DAY_NO_ALERTS = "✓ No open alerts."
+STAFF_DAY_TODAY = "📅 Today:"
+STAFF_DAY_NOTHING_TODAY = "📅 Nothing planned today."
+STAFF_DAY_MISSES = "✗ Missed since yesterday:"
+STAFF_DAY_NO_MISSES = "✓ Nothing missed since yesterday."
+STAFF_NO_ALERTS = "No open alerts in your cases."
+STAFF_ALERT_OPENED = "Opened {when}."
+STAFF_CASE_USAGE = "Write the case reference after the command: /case ST-2026-014"
+STAFF_CASE_UNKNOWN = "You have no case with that reference."
+STAFF_CASE_STATUS = "{ref}: {status} since {when}"
+STAFF_CASE_NEXT = "Next: {what}, {when}{at_place}"
+STAFF_CASE_NO_NEXT = "Next: nothing planned"
+STAFF_CASE_ALERTS = "Open alerts: {n}"
+STAFF_CASE_PLAN = (
+    "Plan version {version}: {kept} kept, {missed} missed, {open} open; "
+    "check-ins {checks_kept} kept, {checks_missed} missed"
+)
+STAFF_CASE_NO_PLAN = "Plan: none yet"
+STAFF_CASE_CONTACT = "Last heard from the family: {when}"
+STAFF_CASE_NO_CONTACT = "Last heard from the family: not yet"
+CASE_STATUS_WORDS: dict[CaseStatus, str] = {
+    CaseStatus.PROPOSED: "proposed",
+    CaseStatus.ACTIVE: "active",
+    CaseStatus.PAUSED: "paused",
+    CaseStatus.RESTING: "resting",
+    CaseStatus.CLOSED: "closed",
+}
+MEETING_WORDS: dict[MeetingKind, str] = {
+    MeetingKind.NETWORK: "network meeting",
+    MeetingKind.OFFICIALS: "officials' meeting",
+}
+STAFF_MSGIDS = (
+    *STAFF_COMMANDS.values(),
+    STAFF_HELP,
+    STAFF_MORE,
+    STAFF_DAY,
+    STAFF_DAY_ALERTS,
+    STAFF_DAY_NO_ALERTS,
+    STAFF_DAY_TODAY,
+    STAFF_DAY_NOTHING_TODAY,
+    STAFF_DAY_MISSES,
+    STAFF_DAY_NO_MISSES,
+    STAFF_NO_ALERTS,
+    STAFF_ALERT_OPENED,
+    STAFF_CASE_USAGE,
+    STAFF_CASE_UNKNOWN,
+    STAFF_CASE_STATUS,
+    STAFF_CASE_NEXT,
+    STAFF_CASE_NO_NEXT,
+    STAFF_CASE_ALERTS,
+    STAFF_CASE_PLAN,
+    STAFF_CASE_NO_PLAN,
+    STAFF_CASE_CONTACT,
+    STAFF_CASE_NO_CONTACT,
+    *CASE_STATUS_WORDS.values(),
+    *MEETING_WORDS.values(),
+)
 EXTRA_MSGIDS: tuple[str, ...] = (
     *_BASE_MSGIDS,
     OVERVIEW_LINE,
     OVERVIEW_TODAY,
     OVERVIEW_PAUSED,
     SOME_CASE,
+    *STAFF_MSGIDS,
 )
