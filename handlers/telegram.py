@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 
 from sigbot.channels.telegram import incoming_answer, incoming_text
+from sigbot.domain.alert_actions import acknowledge_from_account_chat
 from sigbot.domain.escalations import acknowledge_from_chat
 from sigbot.domain.invites import link_chat
 from sigbot.domain.opt_out import stop_chat
@@ -110,6 +111,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _escalation_button(svc: Services, chat_id: int, press: EscalationPress) -> str:
     async with svc.db.session() as session:
         done = await acknowledge_from_chat(
+            session,
+            escalation_id=press.escalation_id,
+            chat_id=chat_id,
+            action=press.action,
+            now=svc.clock.now(),
+        ) or await acknowledge_from_account_chat(
             session,
             escalation_id=press.escalation_id,
             chat_id=chat_id,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.domain import escalations
@@ -76,6 +77,8 @@ async def acknowledge_as(
     escalation_id: int,
     note: str | None,
     now: datetime,
+    action: str = EscalationAction.ACK,
+    via: str = VIA,
 ) -> Escalation:
     """Acknowledge an alert of a case the account may see; the caller commits.
 
@@ -95,9 +98,9 @@ async def acknowledge_as(
         session,
         escalation_id=escalation_id,
         by=by,
-        action=EscalationAction.ACK,
+        action=action,
         now=now,
-        via=VIA,
+        via=via,
     )
     if done is None:  # not theirs to answer after all: as unseen
         raise UnknownAlert(str(escalation_id))
@@ -114,3 +117,27 @@ async def acknowledge_as(
         data={"escalation_id": escalation_id, "note": text},
     )
     return done
+
+
+async def acknowledge_from_account_chat(
+    session: AsyncSession, *, escalation_id: int, chat_id: int, action: str, now: datetime
+) -> Escalation | None:
+    """A staff account's Telegram button (``/alerts``) when its chat is not the case member's
+    chat, e.g. a team lead who sees the case through their team; None if the chat is no active
+    account's or the alert is not one it may see."""
+    query = select(Account).where(Account.telegram_chat_id == chat_id, col(Account.active))
+    account = (await session.exec(query)).first()
+    if account is None:
+        return None
+    try:
+        return await acknowledge_as(
+            session,
+            account=account,
+            escalation_id=escalation_id,
+            note=None,
+            now=now,
+            action=action,
+            via="telegram",
+        )
+    except UnknownCase:
+        return None
