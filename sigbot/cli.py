@@ -113,6 +113,8 @@ async def _import_files(settings: Settings, files: list[Path], *, check: bool) -
                 refused += 1
                 continue
             typer.echo(report.summary())
+            for warning in report.warnings:
+                typer.echo(f"sigbot: warning: {plan.ref}: {warning}", err=True)
     finally:
         await db.dispose()
     return refused
@@ -286,3 +288,9 @@ from sigbot.cli_rights import erase, export  # noqa: E402
 
 app.command()(export)
 app.command()(erase)
+
+# Workspace accounts and API tokens (docs/workspace.md), kept in sigbot/cli_accounts.py.
+from sigbot.cli_accounts import token_app, user_app  # noqa: E402
+
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")

@@ -6,6 +6,7 @@ and stored only as hashes; disabling an account ends its sessions and revokes it
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -28,9 +29,13 @@ LANGUAGES = ("sv", "en")
 TOKEN_PREFIX = "sigbot_"
 
 _hasher = PasswordHasher()
-# Verified against when the username is unknown, so a wrong name takes as long as a wrong
-# password and the time taken tells nothing.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so a wrong name takes as long as a wrong
+    password and the time taken tells nothing. Made on first use: hashing costs real time."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class UnknownAccount(LookupError):
@@ -60,6 +65,10 @@ class AccountDetails:
         except ValueError:
             roles = ", ".join(r.value for r in AccountRole)
             raise RuleBroken(f"role: {self.role!r} is not one of {roles}") from None
+        if len(self.name) > 200:
+            raise RuleBroken("name: at most 200 characters")
+        if self.team is not None and not 0 < len(self.team) <= 64:
+            raise RuleBroken("team: 1-64 characters")
         if self.language not in LANGUAGES:
             raise RuleBroken(f"language: {self.language!r} is not one of {', '.join(LANGUAGES)}")
         if self.phone is not None and not E164.match(self.phone):
@@ -78,7 +87,8 @@ def hash_password(password: str) -> str:
 def password_matches(password_hash: str | None, password: str) -> bool:
     """True if ``password`` is the one hashed; constant work when there is no hash."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        matches = _hasher.verify(password_hash or _dummy_hash(), password)
+        return matches and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sigbot.domain.cases import RuleBroken, row_id
 from sigbot.journal import record
 from sigbot.models import Case, ChannelKind, JournalKind, Member, Role
+from sigbot.models.enums import STAFF_ROLES
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
@@ -33,6 +34,8 @@ class MemberDetails:
     telegram_chat_id: int | None = None
     channel: str | None = None
     organisation: str | None = None
+    # Staff only: the workspace account's username when it is not the member key.
+    account: str | None = None
 
     def check(self) -> None:
         """Refuse details no message could be sent with (docs/plan-file.md, "Validation")."""
@@ -40,6 +43,8 @@ class MemberDetails:
             Role(self.role)
         except ValueError:
             raise RuleBroken(f"{self.role!r} is not a role") from None
+        if self.account is not None:
+            self._check_account(self.account)
         if not self.name.strip():
             raise RuleBroken("a member needs a name")
         if self.phone is not None and not E164.match(self.phone):
@@ -50,6 +55,18 @@ class MemberDetails:
             raise RuleBroken(f"{self.channel!r} is not a channel (telegram or sms)")
         if self.channel == ChannelKind.SMS and self.phone is None:
             raise RuleBroken("sms needs a phone number")
+
+    def _check_account(self, username: str) -> None:
+        """A family member or professional never logs in, so only staff link to an account."""
+        # Imported here: accounts imports this module (for E164).
+        from sigbot.domain.accounts import USERNAME
+
+        if self.role not in STAFF_ROLES:
+            raise RuleBroken(
+                f"account: only staff (coordinator, team_lead) log in, not a {self.role}"
+            )
+        if not USERNAME.match(username):
+            raise RuleBroken(f"account: {username!r} is not a username")
 
 
 async def add_member(

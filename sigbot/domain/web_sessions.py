@@ -77,7 +77,8 @@ async def log_in(
     Every try is recorded (no password, just the name and the address); the caller commits,
     failures included.
     """
-    username = username.strip().lower()[:64]
+    # Cut to the columns' width before counting, so what is counted is what was stored.
+    username, remote = username.strip().lower()[:64], remote[:64]
     since = now - policy.window
     if (
         await _failures(session, col(LoginAttempt.username) == username, since)
@@ -93,7 +94,7 @@ async def log_in(
     account = (await session.exec(select(Account).where(Account.username == username))).first()
     ok = password_matches(account.password_hash if account else None, password)
     ok = ok and account is not None and account.active
-    session.add(LoginAttempt(username=username, remote=remote[:64], at=now, ok=ok))
+    session.add(LoginAttempt(username=username, remote=remote, at=now, ok=ok))
     if not ok or account is None:
         raise LoginRefused("Wrong username or password.")
     return await start_session(session, account=account, policy=policy, now=now)

@@ -28,6 +28,7 @@ from sigbot.planfile.sync import (
     sync_meetings,
     sync_plan_version,
 )
+from sigbot.planfile.warnings import account_warnings
 
 
 @dataclass
@@ -39,6 +40,8 @@ class ImportReport:
     unchanged: bool = False
     changes: list[str] = field(default_factory=list)
     plan_version: int | None = None
+    # What works but will not reach someone: staff who cannot log in (planfile/warnings.py).
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line: "ST-2026-014: created, action plan version 1", "...: unchanged"."""
@@ -56,7 +59,7 @@ async def import_plan(*, session: AsyncSession, plan: ResolvedPlan, clock: Clock
     Raises :class:`PlanError` when the database refuses a change the file alone could not show
     to be wrong (the caller rolls back: nothing is written).
     """
-    report = ImportReport(ref=plan.ref)
+    report = ImportReport(ref=plan.ref, warnings=await account_warnings(session, plan))
     case = (await session.exec(select(Case).where(Case.ref == plan.ref))).first()
     if case is not None and case.plan_digest == plan.digest:
         report.unchanged = True
@@ -171,6 +174,7 @@ async def _sync_members(work: ImportRun) -> dict[str, Member]:
             telegram_chat_id=rm.telegram_chat_id,
             channel=rm.channel,
             organisation=rm.organisation,
+            account=rm.account,
         )
         member = people.get(rm.key)
         if member is None:

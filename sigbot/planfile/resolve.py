@@ -124,6 +124,9 @@ def _members(plan: PlanFile, problems: list[PlanProblem]) -> dict[str, ResolvedM
             problems.append(PlanProblem(f"{where}.channel", "sms needs a phone number"))
         if m.telegram_chat_id is not None and m.telegram_chat_id == 0:
             problems.append(PlanProblem(f"{where}.telegram_chat_id", "0 is not a chat id"))
+        if m.account is not None and m.role not in STAFF_ROLES:
+            why = f"only staff (coordinator, team_lead) log in; {m.key!r} has role {m.role.value}"
+            problems.append(PlanProblem(f"{where}.account", why))
         members[m.key] = ResolvedMember(
             key=m.key,
             role=m.role.value,
@@ -133,6 +136,7 @@ def _members(plan: PlanFile, problems: list[PlanProblem]) -> dict[str, ResolvedM
             telegram_chat_id=m.telegram_chat_id,
             channel=m.channel,
             organisation=m.organisation,
+            account=m.account,
         )
     youth = [m for m in members.values() if m.role == Role.YOUTH]
     if len(youth) != 1:
@@ -270,9 +274,11 @@ def _digests(
 ) -> tuple[str, str]:
     """The whole file's digest (same file, nothing written) and the commitments' (same
     commitments, no new plan version)."""
-    canonical = json.dumps(
-        {"plan": plan.model_dump(mode="json"), "tz": tz_name}, sort_keys=True, ensure_ascii=False
-    )
+    dumped = plan.model_dump(mode="json")
+    for member in dumped["members"]:
+        if member["account"] is None:  # files written before ``account:`` keep their digest
+            del member["account"]
+    canonical = json.dumps({"plan": dumped, "tz": tz_name}, sort_keys=True, ensure_ascii=False)
     # The file's own spelling of check_in keeps the digest of existing plan versions stable.
     commitments_canonical = json.dumps(
         [

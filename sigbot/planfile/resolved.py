@@ -39,6 +39,7 @@ class ResolvedMember:
     telegram_chat_id: int | None
     channel: str | None
     organisation: str | None
+    account: str | None = None  # staff only; None: the key is the username
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sigbot.domain.accounts import USERNAME
 from sigbot.models import Area, CaseStatus, Role, Topic
 
 Key = Annotated[
@@ -66,6 +67,11 @@ class MemberEntry(_Strict):
     telegram_chat_id: int | None = None
     channel: Literal["telegram", "sms"] | None = None
     organisation: str | None = None
+    account: str | None = Field(
+        None,
+        pattern=USERNAME.pattern,
+        description="staff only: the workspace account's username; default: the member key",
+    )
 
 
 class ConsentEntry(_Strict):
