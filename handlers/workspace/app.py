@@ -24,6 +24,7 @@ from sigbot.handlers.workspace import (
     pages_case,
     pages_cases,
     pages_day,
+    pages_new_case,
     pages_reports,
 )
 from sigbot.handlers.workspace.auth import LoginRequired
@@ -102,6 +103,7 @@ def build_workspace(deps: WorkspaceDeps) -> FastAPI:
     for module in (
         login,
         pages_day,
+        pages_new_case,  # before pages_case: /cases/new is not a case reference
         pages_cases,
         pages_case,
         pages_alerts,

@@ -20,6 +20,8 @@ class WorkspaceDeps:
     clock: Clock
     sessions: SessionPolicy
     secure_cookies: bool = False
+    # Times in a plan file without an offset or a zone of their own (SIGBOT_TIMEZONE).
+    default_timezone: str = "Europe/Stockholm"
     # The Telegram bot's username, for invite links (None while Telegram is off).
     bot_username: Callable[[], str | None] = lambda: None
     # Called after a change so the planner looks at it now rather than at its next pass.

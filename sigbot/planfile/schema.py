@@ -22,6 +22,15 @@ Key = Annotated[
         description="a short key, lower case letters, digits, _ . -",
     ),
 ]
+# A consent's key may join its givers with "+": the importer names a consent without a key so
+# (``noah+leila-1``), and a case read back from the API writes that key out.
+ConsentKey = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9_.+-]{0,63}$",
+        description="a short key, lower case letters, digits, _ . + -",
+    ),
+]
 LocalTime = Annotated[
     str,
     Field(
@@ -75,7 +84,7 @@ class MemberEntry(_Strict):
 
 
 class ConsentEntry(_Strict):
-    key: Key | None = None
+    key: ConsentKey | None = None
     given_by: list[Key] = Field(min_length=1)
     share_with: list[Key] = Field(default_factory=list)
     topics: list[Topic] = Field(min_length=1)
