@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from sigbot.domain.status_actions import OUTCOMES
 from sigbot.handlers.workspace.deps import deps_of
-from sigbot.handlers.workspace.i18n import N_
+from sigbot.handlers.workspace.words import WORDS
 from sigbot.models import Area
 from sigbot.models.enums import STAFF_ROLES
 from sigbot.timeutil import zone
@@ -30,13 +30,7 @@ from sigbot.views.members import MemberRow
 ROW_FIELDS = ("key", "owner", "area", "text", "due", "check_in")
 EMPTY_ROWS = 3
 CHECK_INS = ("daily", "weekly", "adaptive")
-OUTCOME_WORDS = {
-    "goals_met": N_("Goals met"),
-    "goals_partly_met": N_("Goals partly met"),
-    "goals_not_met": N_("Goals not met"),
-    "moved": N_("Moved away"),
-    "declined": N_("Declined to go on"),
-}
+OUTCOME_WORDS = WORDS["outcome"]
 _STYLE = re.compile(r"\sstyle=\"[^\"]*\"")
 
 

@@ -81,6 +81,13 @@ WORDS: dict[str, dict[str, str]] = {
         "network": N_("Network meeting"),
         "officials": N_("Officials' meeting"),
     },
+    "outcome": {
+        "goals_met": N_("Goals met"),
+        "goals_partly_met": N_("Goals partly met"),
+        "goals_not_met": N_("Goals not met"),
+        "moved": N_("Moved away"),
+        "declined": N_("Declined to go on"),
+    },
     "channel": {
         "telegram": N_("Telegram"),
         "sms": N_("SMS"),
