@@ -8,7 +8,7 @@ catalog and Swedish lives in ``sigbot/locale/sv/LC_MESSAGES/workspace.po``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_datetime, format_time
@@ -60,10 +60,13 @@ class Formats:
             return "–"
         return format_datetime(at.astimezone(zone(tz_name)), "d MMM y HH:mm", locale=self.language)
 
-    def day(self, at: datetime | None, tz_name: str = "Europe/Stockholm") -> str:
+    def day(self, at: datetime | date | None, tz_name: str = "Europe/Stockholm") -> str:
+        """A day; a moment is first put in the case's time zone, a date is shown as it is."""
         if at is None:
             return "–"
-        return format_date(at.astimezone(zone(tz_name)), "d MMM y", locale=self.language)
+        if isinstance(at, datetime):
+            at = at.astimezone(zone(tz_name)).date()
+        return format_date(at, "d MMM y", locale=self.language)
 
     def time(self, at: datetime | None, tz_name: str = "Europe/Stockholm") -> str:
         if at is None:
