@@ -77,11 +77,15 @@ class AccountDetails:
             raise RuleBroken("telegram-chat-id: 0 is not a chat id")
 
 
-def hash_password(password: str) -> str:
-    """An Argon2id hash of ``password``; refuses one too short to be safe."""
+def hash_password(password: str, hasher: PasswordHasher = _hasher) -> str:
+    """An Argon2id hash of ``password``; refuses one too short to be safe.
+
+    ``hasher`` sets the cost (argon2-cffi's defaults, RFC 9106's second recommendation, unless
+    a test asks for less); checking a password reads the cost from its hash.
+    """
     if len(password) < MIN_PASSWORD:
         raise RuleBroken(f"password: at least {MIN_PASSWORD} characters")
-    return _hasher.hash(password)
+    return hasher.hash(password)
 
 
 def password_matches(password_hash: str | None, password: str) -> bool:
@@ -107,7 +111,12 @@ async def find_account(session: AsyncSession, username: str) -> Account:
 
 
 async def add_account(
-    session: AsyncSession, *, details: AccountDetails, password: str, now: datetime
+    session: AsyncSession,
+    *,
+    details: AccountDetails,
+    password: str,
+    now: datetime,
+    hasher: PasswordHasher = _hasher,
 ) -> Account:
     """A new active account; the username is unique."""
     details.check()
@@ -122,7 +131,7 @@ async def add_account(
         team=details.team,
         telegram_chat_id=details.telegram_chat_id,
         phone=details.phone,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password, hasher),
         created_at=now,
     )
     session.add(account)

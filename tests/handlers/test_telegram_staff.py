@@ -17,6 +17,7 @@ from sigbot.domain.accounts import AccountDetails, add_account, disable_account
 from sigbot.handlers.telegram_staff import publish_command_menus
 from sigbot.journal import read_journal
 from sigbot.models import Escalation
+from tests.cheap_hashing import CHEAP_HASHER
 from tests.fakes.telegram_api import SentMessage
 from tests.handlers.support import PTBApp, bot_app, feed
 from tests.sigbot.env import Env, make_env
@@ -53,7 +54,9 @@ async def staff(
         telegram_chat_id=chat,
     )
     async with env.db.session() as session:
-        await add_account(session, details=details, password=PASSWORD, now=env.clock.now())
+        await add_account(
+            session, details=details, password=PASSWORD, now=env.clock.now(), hasher=CHEAP_HASHER
+        )
         await session.commit()
 
 

@@ -9,6 +9,7 @@ from sigbot.clock import FakeClock
 from sigbot.db import Database
 from sigbot.domain.accounts import AccountDetails, add_account
 from sigbot.models import Escalation
+from tests.cheap_hashing import CHEAP_HASHER
 from tests.handlers.support import bot_app, feed
 from tests.handlers.test_telegram_staff import PASSWORD, miss_bup_reminder, say
 from tests.sigbot.env import Env, make_env
@@ -21,7 +22,9 @@ async def _account(env: Env, username: str, role: str, chat: int | None) -> None
         username=username, role=role, name=username.title(), team="north", telegram_chat_id=chat
     )
     async with env.db.session() as session:
-        await add_account(session, details=details, password=PASSWORD, now=env.clock.now())
+        await add_account(
+            session, details=details, password=PASSWORD, now=env.clock.now(), hasher=CHEAP_HASHER
+        )
         await session.commit()
 
 

@@ -22,6 +22,7 @@ from sigbot.handlers.workspace.app import build_workspace
 from sigbot.handlers.workspace.deps import WorkspaceDeps
 from sigbot.journal import read_journal
 from sigbot.models import Account
+from tests.cheap_hashing import CHEAP_HASHER
 from tests.sigbot.env import Env, make_env
 
 SECRET = "test-secret-key-for-workspace-sessions-0123456789"
@@ -59,15 +60,22 @@ class Workspace:
         )
         async with self.env.db.session() as session:
             account = await add_account(
-                session, details=details, password=PASSWORD, now=self.env.clock.now()
+                session,
+                details=details,
+                password=PASSWORD,
+                now=self.env.clock.now(),
+                hasher=CHEAP_HASHER,
             )
             await session.commit()
         return account
 
     async def client(self) -> httpx.AsyncClient:
-        """A fresh client (its own cookie jar), closed with the workspace."""
+        """A fresh client (its own cookie jar), closed with the workspace; its browser asks for
+        English, so pages shown before login (which follow the browser) read as the tests do."""
         transport = httpx.ASGITransport(app=self.app)
-        client = httpx.AsyncClient(transport=transport, base_url=BASE)
+        client = httpx.AsyncClient(
+            transport=transport, base_url=BASE, headers={"Accept-Language": "en"}
+        )
         return await self._stack.enter_async_context(client)
 
     async def logged_in(self, username: str, password: str = PASSWORD) -> Browser:

@@ -94,3 +94,15 @@ async def test_login_redirects_only_within_the_site(ws: Workspace) -> None:
         data={"username": "maja", "password": PASSWORD, "next": "//evil.example/"},
     )
     assert response.headers["location"] == "/"
+
+
+async def test_the_login_page_follows_the_browser_and_defaults_to_swedish(ws: Workspace) -> None:
+    """Before login the page speaks the browser's language if it is sv or en, else Swedish."""
+    client = await ws.client()
+    for asked, heading in (
+        ("sv-SE,sv;q=0.9", "Logga in i"),
+        ("de-DE", "Logga in i"),
+        ("en", "Log in to"),
+    ):
+        page = await client.get("/login", headers={"Accept-Language": asked})
+        assert f"<h1>{heading}" in page.text, asked

@@ -15,6 +15,7 @@ from sigbot.domain.cases import CaseSettings, create_case, hand_over
 from sigbot.domain.members import MemberDetails, add_member
 from sigbot.journal import UnknownCase, read_journal
 from sigbot.models import Account
+from tests.cheap_hashing import CHEAP_HASHER
 
 ACCOUNTS = {
     "maja": ("coordinator", "north"),
@@ -46,7 +47,9 @@ async def _seed(session: AsyncSession, clock: FakeClock) -> None:
     """The accounts above (olle disabled) and five cases built by the domain operations."""
     for username, (role, team) in ACCOUNTS.items():
         details = AccountDetails(username=username, role=role, name=username.title(), team=team)
-        await add_account(session, details=details, password="x" * 12, now=clock.now())
+        await add_account(
+            session, details=details, password="x" * 12, now=clock.now(), hasher=CHEAP_HASHER
+        )
     await disable_account(session, username="olle", now=clock.now())
     settings = CaseSettings(timezone="Europe/Stockholm")
     for ref, (coordinator, backup, staff) in CASES.items():

@@ -22,6 +22,7 @@ from sigbot.domain.web_sessions import (
     resume,
 )
 from sigbot.models import LoginAttempt, WebSession
+from tests.cheap_hashing import CHEAP_HASHER
 
 PASSWORD = "correct horse battery"
 POLICY = SessionPolicy(secret_key="a-secret-key-of-at-least-32-characters")
@@ -36,7 +37,9 @@ async def accounts(db: Database, clock: FakeClock) -> None:
     async with db.session() as session:
         for username in ("maja", "jonas", "olle"):
             details = AccountDetails(username=username, role="coordinator", name=username.title())
-            await add_account(session, details=details, password=PASSWORD, now=clock.now())
+            await add_account(
+                session, details=details, password=PASSWORD, now=clock.now(), hasher=CHEAP_HASHER
+            )
         await disable_account(session, username="olle", now=clock.now())
         await session.commit()
 

@@ -17,6 +17,7 @@ from sigbot.journal import read_journal
 from sigbot.models import Member
 from sigbot.planfile.importer import ImportReport, import_plan
 from sigbot.planfile.loader import PlanError, parse_plan_text
+from tests.cheap_hashing import CHEAP_HASHER
 
 TZ = "Europe/Stockholm"
 REF = "ST-2026-014"
@@ -50,7 +51,9 @@ async def _import(db: Database, clock: FakeClock, text: str) -> ImportReport:
 async def _add_account(db: Database, clock: FakeClock, username: str) -> None:
     async with db.session() as session:
         details = AccountDetails(username=username, role="coordinator", name=username.title())
-        await add_account(session, details=details, password="x" * 12, now=clock.now())
+        await add_account(
+            session, details=details, password="x" * 12, now=clock.now(), hasher=CHEAP_HASHER
+        )
         await session.commit()
 
 
