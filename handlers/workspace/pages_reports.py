@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
@@ -63,9 +65,11 @@ def appointment_chart(report: Report, language: str) -> Markup | None:
     )
 
 
-def hours(span: timedelta | None) -> str:
-    """A wait as hours with one decimal ("–" when there is none)."""
-    return "–" if span is None else f"{span.total_seconds() / 3600:.1f}"
+def hours(span: timedelta | None, language: str = "en") -> str:
+    """A wait as hours with one decimal in the reader's way ("19,5" in Swedish; "–" for none)."""
+    if span is None:
+        return "–"
+    return format_decimal(span.total_seconds() / 3600, format="0.0", locale=language)
 
 
 def _charts(request: Request, user: PageUser, report: Report) -> dict[str, Any]:
@@ -74,7 +78,7 @@ def _charts(request: Request, user: PageUser, report: Report) -> dict[str, Any]:
         "report": report,
         "appointment_chart": appointment_chart(report, language),
         "area_charts": area_charts(report.areas, language),
-        "hours": hours,
+        "hours": partial(hours, language=language),
     }
 
 
