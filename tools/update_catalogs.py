@@ -18,19 +18,20 @@ from babel.messages.pofile import read_po, write_po
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sigbot.handlers.workspace.catalog import workspace_msgids
+from sigbot.languages import codes, staff_codes
 from sigbot.messages.translator import DOMAIN, LOCALE_DIR, all_msgids
 
 WORKSPACE = "workspace"
-WORKSPACE_LANGUAGES = ("sv",)
 
 
 def main() -> None:
-    update(DOMAIN, all_msgids(), sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")))
-    update(
-        WORKSPACE,
-        workspace_msgids(),
-        [LOCALE_DIR / lang / "LC_MESSAGES" / f"{WORKSPACE}.po" for lang in WORKSPACE_LANGUAGES],
-    )
+    update(DOMAIN, all_msgids(), [_po(code, DOMAIN) for code in codes()])
+    # English is the workspace's source language: it needs no catalog.
+    update(WORKSPACE, workspace_msgids(), [_po(c, WORKSPACE) for c in staff_codes() if c != "en"])
+
+
+def _po(language: str, domain: str) -> Path:
+    return LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.po"
 
 
 def update(domain: str, msgids: list[str], po_paths: list[Path]) -> None:
@@ -48,6 +49,7 @@ def update(domain: str, msgids: list[str], po_paths: list[Path]) -> None:
         else:
             catalog = Catalog(locale=language, project="sigbot", domain=domain)
         catalog.update(template, no_fuzzy_matching=True)
+        po_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("wb") as out:
             write_po(out, catalog, width=100, ignore_obsolete=True)
         missing = [m.id for m in catalog if m.id and not m.string]

@@ -2,7 +2,11 @@
 
 The texts themselves are in ``sigbot.messages.texts``; this fills them in from the catalog of the
 recipient's language, translating the values that are themselves message ids, and writes times
-in the case's zone (docs/architecture.md, "How a message travels").
+in the case's zone (docs/architecture.md, "How a message travels"). A message is in one language
+from start to end: if any text it needs is missing from the reader's catalog, the whole message,
+its date and its buttons are in Swedish instead (``sigbot.languages.FALLBACK``). In a
+right-to-left language the filled-in values (times, references, names) are Unicode isolates, so
+"ST-2026-014" or "10:00" read the right way round inside Arabic.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from typing import Any, Protocol
 from babel.dates import format_datetime
 
 from sigbot.channels.base import Button
+from sigbot.journal_texts import render_lines
+from sigbot.languages import FALLBACK, is_rtl
 from sigbot.messages.buttons import encode_answer, encode_escalation
 from sigbot.messages.replies import ReplyKind
 from sigbot.messages.texts import (
@@ -25,8 +31,10 @@ from sigbot.messages.texts import (
     PLACE,
     PROMPT_LABELS,
     SMS,
+    SMS_VARIANTS,
     SOME_CASE,
     TELEGRAM,
+    TELEGRAM_VARIANTS,
     TWO_MISSES,
     VALUE_MSGIDS,
 )
@@ -35,7 +43,11 @@ from sigbot.timeutil import zone
 
 # Parameters whose value may be a message id (VALUE_MSGIDS) to show in the reader's language.
 TRANSLATED_VALUES = ("answer", "what", "reason")
-ESCALATION_KINDS = frozenset({MessageKind.ESCALATION, MessageKind.ESCALATION_TEAM_LEAD})
+ESCALATION_KINDS = frozenset(
+    {MessageKind.ESCALATION, MessageKind.ESCALATION_TEAM_LEAD, MessageKind.ESCALATION_URGENT}
+)
+# A variant that asks nothing: no buttons under it.
+SILENT_VARIANTS = frozenset({"see_you"})
 
 
 def _known(kind: str) -> MessageKind | None:
@@ -49,12 +61,58 @@ def _known(kind: str) -> MessageKind | None:
 class Catalog(Protocol):
     def text(self, language: str, msgid: str, **params: Any) -> str: ...
 
+    def translated(self, language: str, msgid: str) -> bool: ...
+
 
 class SourceCatalog:
     """The English source texts with placeholders filled: the catalog of last resort."""
 
     def text(self, language: str, msgid: str, **params: Any) -> str:
         return msgid.format(**params) if params else msgid
+
+    def translated(self, language: str, msgid: str) -> bool:
+        return True
+
+
+class _Watched:
+    """A catalog that notes whether a text was missing in the language asked for."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.missing = False
+
+    def text(self, language: str, msgid: str, **params: Any) -> str:
+        if language != "en" and not self.catalog.translated(language, msgid):
+            self.missing = True
+        return self.catalog.text(language, msgid, **params)
+
+    def translated(self, language: str, msgid: str) -> bool:
+        return self.catalog.translated(language, msgid)
+
+
+ISOLATE_START, ISOLATE_END = "\u2068", "\u2069"  # FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE
+# Values put into a text that are not words of the reader's language.
+ISOLATED_VALUES = (
+    "when",
+    "case",
+    "date",
+    "deadline",
+    "last",
+    "place",
+    "name",
+    "who",
+    "what",
+    "coordinator",
+    "text",
+    "names",
+    "phone",
+    "ref",
+)
+
+
+def isolate(value: str) -> str:
+    """``value`` as a Unicode isolate: its own direction inside a right-to-left sentence."""
+    return f"{ISOLATE_START}{value}{ISOLATE_END}" if value else value
 
 
 def format_when(moment: datetime, tz_name: str, language: str) -> str:
@@ -81,21 +139,44 @@ class MessageComposer:
         Raises:
             KeyError: the channel has no text for ``kind`` (nothing else is sent instead).
         """
+        language = self.language_for(kind, channel, language, params)
+        return self._render(self.catalog, kind, channel, language, params)
+
+    def language_for(self, kind: str, channel: str, language: str, params: dict[str, Any]) -> str:
+        """``language`` if its catalog has every text this message needs, else the fallback."""
+        if language in ("en", FALLBACK):
+            return language
+        watched = _Watched(self.catalog)
+        self._render(watched, kind, channel, language, params)
+        self._labels(watched, kind, channel, language)
+        return FALLBACK if watched.missing else language
+
+    def _render(
+        self, catalog: Catalog, kind: str, channel: str, language: str, params: dict[str, Any]
+    ) -> str:
         known = _known(kind)
         table = SMS if channel == ChannelKind.SMS else TELEGRAM
+        variants = SMS_VARIANTS if channel == ChannelKind.SMS else TELEGRAM_VARIANTS
         msgid = table.get(known) if known is not None else None
+        variant = params.get("variant")
+        if known is not None and variant and (known, variant) in variants:
+            msgid = variants[(known, variant)]
         if msgid is None:
             raise KeyError(f"no {channel} text for message kind {kind!r}")
-        values = self._values(kind, language, params)
-        return self.catalog.text(language, msgid, **values)
+        values = self._values(catalog, kind, language, params)
+        if is_rtl(language):
+            values = {k: isolate(str(v)) if k in ISOLATED_VALUES else v for k, v in values.items()}
+        return catalog.text(language, msgid, **values)
 
-    def _values(self, kind: str, language: str, params: dict[str, Any]) -> dict[str, Any]:
+    def _values(
+        self, catalog: Catalog, kind: str, language: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
         values: dict[str, Any] = {k: v for k, v in params.items() if not isinstance(v, list)}
         for key in TRANSLATED_VALUES:
             if values.get(key) in VALUE_MSGIDS:
-                values[key] = self.catalog.text(language, str(values[key]))
+                values[key] = catalog.text(language, str(values[key]))
         if params.get("what_id") == TWO_MISSES:
-            values["what"] = self.catalog.text(language, TWO_MISSES, n=params.get("n", 2))
+            values["what"] = catalog.text(language, TWO_MISSES, n=params.get("n", 2))
         if "when_utc" in params:
             values["when"] = format_when(
                 datetime.fromisoformat(str(params["when_utc"])),
@@ -103,27 +184,33 @@ class MessageComposer:
                 language,
             )
         place = str(params.get("place") or "")
-        values["at_place"] = self.catalog.text(language, PLACE, place=place) if place else ""
+        if place and is_rtl(language):
+            place = isolate(place)
+        values["at_place"] = catalog.text(language, PLACE, place=place) if place else ""
         if kind == MessageKind.DAILY_OVERVIEW:
             cases = params.get("cases", [])
-            values["lines"] = "\n".join(self._overview_line(language, case) for case in cases)
+            values["lines"] = "\n".join(
+                self._overview_line(catalog, language, case) for case in cases
+            )
             values["alerts"] = sum(int(case.get("alerts") or 0) for case in cases)
         if "items" in params:
             values["items"] = "\n".join(f"• {item}" for item in params["items"])
+        if isinstance(params.get("events"), list):
+            values["events"] = render_lines(params["events"], language, catalog)
         if kind == MessageKind.DELIVERY_FAILED:
             values["fallback_note"] = (
-                self.catalog.text(language, FALLBACK_TRYING)
+                catalog.text(language, FALLBACK_TRYING)
                 if params.get("fallback")
-                else self.catalog.text(language, FALLBACK_NONE)
+                else catalog.text(language, FALLBACK_NONE)
             )
         values.setdefault("coordinator", "")
         if not values.get("case"):
-            values["case"] = self.catalog.text(language, SOME_CASE)
+            values["case"] = catalog.text(language, SOME_CASE)
         return values
 
-    def _overview_line(self, language: str, case: dict[str, Any]) -> str:
-        paused = self.catalog.text(language, OVERVIEW_PAUSED) if case.get("paused") else ""
-        line = "• " + self.catalog.text(
+    def _overview_line(self, catalog: Catalog, language: str, case: dict[str, Any]) -> str:
+        paused = catalog.text(language, OVERVIEW_PAUSED) if case.get("paused") else ""
+        line = "• " + catalog.text(
             language,
             OVERVIEW_LINE,
             ref=case["ref"],
@@ -132,7 +219,7 @@ class MessageComposer:
             misses=case["misses"],
         )
         if case.get("today"):
-            line += self.catalog.text(language, OVERVIEW_TODAY, events=case["today"])
+            line += catalog.text(language, OVERVIEW_TODAY, events=case["today"])
         return line
 
     def buttons(
@@ -141,6 +228,9 @@ class MessageComposer:
         """Telegram only: yes/no on one row and help below, or the coordinator's three."""
         if channel != ChannelKind.TELEGRAM:
             return ()
+        if params.get("variant") in SILENT_VARIANTS:
+            return ()
+        language = self.language_for(kind, channel, language, params)
         known = _known(kind)
         labels = PROMPT_LABELS.get(known) if known is not None else None
         if labels is not None:
@@ -161,3 +251,15 @@ class MessageComposer:
                 ),
             )
         return ()
+
+    @staticmethod
+    def _labels(catalog: Catalog, kind: str, channel: str, language: str) -> None:
+        """Look up the button labels, so a missing label counts as a missing text."""
+        if channel != ChannelKind.TELEGRAM:
+            return
+        known = _known(kind)
+        labels: list[str] = list(PROMPT_LABELS.get(known, ())) if known is not None else []
+        if known in ESCALATION_KINDS:
+            labels.extend(ESCALATION_LABELS.values())
+        for label in labels:
+            catalog.text(language, label)

@@ -79,6 +79,18 @@ SMS: dict[MessageKind, str] = {
     "about. Details in the workspace.",
     MessageKind.ALERT_ACKNOWLEDGED: "{case}: alert acknowledged.",
     MessageKind.LATE_ANSWER: "{case}: a late answer closed an alert. Details in the workspace.",
+    # To whoever wrote words that may mean danger: help now, even from an unknown number.
+    MessageKind.DANGER_ANSWER: "We have read your message and told your contact person now. "
+    "If someone is in danger, call 112. Young people: BRIS 116 111. Självmordslinjen 90101.",
+    MessageKind.DANGER_ANSWER_UNKNOWN: "If someone is in danger, call 112. "
+    "Young people: BRIS 116 111. Självmordslinjen 90101.",
+    MessageKind.ESCALATION_URGENT: "{case}: URGENT alert, contact the family now. "
+    "Answer 1 to acknowledge. Details in the workspace.",
+    MessageKind.INFO: "This number sends reminders of your appointments and meetings and asks "
+    "how things go. Answer 2 if you need help. Send STOP to stop.",
+    MessageKind.ACK_PLAN: "Thanks, that is a good plan!",
+    MessageKind.APPOINTMENT_FOLLOW_UP: "Did you go to your appointment {when}? "
+    "Answer 1 yes, 2 help, 3 no.",
 }
 
 TELEGRAM: dict[MessageKind, str] = {
@@ -140,6 +152,46 @@ TELEGRAM: dict[MessageKind, str] = {
     MessageKind.ALERT_ACKNOWLEDGED: "{case}: alert acknowledged: {what}",
     MessageKind.LATE_ANSWER: "{case}: {who} answered yes late to: {what}. The alert about no "
     "answer is closed.",
+    MessageKind.DANGER_ANSWER: "Thank you for writing. We have told {coordinator} right now.\n"
+    "If you or someone else is in danger, call 112.\n"
+    "Young people can call or chat with BRIS: 116 111 (free, you need not say your name).\n"
+    "Självmordslinjen (suicide line): call 90101 or chat at mind.se.",
+    MessageKind.DANGER_ANSWER_UNKNOWN: "If you or someone else is in danger, call 112.\n"
+    "Young people can call or chat with BRIS: 116 111 (free, you need not say your name).\n"
+    "Självmordslinjen (suicide line): call 90101 or chat at mind.se.",
+    MessageKind.ESCALATION_URGENT: "🚨 URGENT {case}: {who} wrote words that may mean danger "
+    "({what}):\n“{answer}”\nThey were given 112 and the helplines. Contact them now.\n"
+    "Latest:\n{events}",
+    MessageKind.INFO: "I send the reminders of your SIG group: appointments and meetings, and "
+    "questions about how your plan is going. Your contact person is {coordinator}.\n"
+    "Answer 2 or press “I need help” whenever you need help.\n"
+    "Send /stop to get no more messages here.",
+    MessageKind.ACK_PLAN: "Thanks, that is a good plan!",
+    MessageKind.APPOINTMENT_FOLLOW_UP: "Did you go to {what} {when}?",
+}
+
+# Other wordings of a kind, chosen by the message's ``variant`` parameter: the day-before
+# reminder asks how they will get there (making a plan cut missed court dates most in Fishbane,
+# Reeves & Hall, Science 2020); after a "yes" the later reminders only say "see you".
+SMS_VARIANTS: dict[tuple[MessageKind, str], str] = {
+    (MessageKind.APPOINTMENT_REMINDER, "plan"): "Reminder: appointment {when}. How will you get "
+    "there, and when will you leave? Write it in a few words, or answer 1 coming, 2 help, "
+    "3 can't come.",
+    (MessageKind.MEETING_REMINDER, "plan"): "Reminder: meeting {when}. How will you get there, "
+    "and when will you leave? Write it in a few words, or answer 1 coming, 2 help, "
+    "3 can't come.",
+    (MessageKind.APPOINTMENT_REMINDER, "see_you"): "See you {when}!",
+    (MessageKind.MEETING_REMINDER, "see_you"): "See you {when}!",
+}
+TELEGRAM_VARIANTS: dict[tuple[MessageKind, str], str] = {
+    (MessageKind.APPOINTMENT_REMINDER, "plan"): "Reminder: {what} {when}{at_place}.\nHow will "
+    "you get there, and when do you need to leave? Write it here in a few words, or use the "
+    "buttons.",
+    (MessageKind.MEETING_REMINDER, "plan"): "Reminder: network meeting {when}{at_place}.\nHow "
+    "will you get there, and when do you need to leave? Write it here in a few words, or use "
+    "the buttons.",
+    (MessageKind.APPOINTMENT_REMINDER, "see_you"): "See you {when}: {what}{at_place}.",
+    (MessageKind.MEETING_REMINDER, "see_you"): "See you {when}: network meeting{at_place}.",
 }
 
 # Labels of the yes, help and no buttons of each message that asks something.
@@ -152,6 +204,7 @@ PROMPT_LABELS: dict[MessageKind, tuple[str, str, str]] = {
     MessageKind.CHECK_IN: ("Done", "I need help", "Not done"),
     MessageKind.COMMITMENT_DUE: ("Done", "I need help", "Not done"),
     MessageKind.RESTING_CHECK_IN: ("All good", "I need help", "Not so good"),
+    MessageKind.APPOINTMENT_FOLLOW_UP: ("I went", "I need help", "I didn't go"),
 }
 # The buttons under a coordinator's alert, in the order they are shown.
 ESCALATION_LABELS: dict[EscalationAction, str] = {
@@ -160,6 +213,14 @@ ESCALATION_LABELS: dict[EscalationAction, str] = {
     EscalationAction.MEETING: "Call a meeting",
 }
 PLACE = ", {place}"
+DANGER_WORDS: dict[str, str] = {
+    "suicide": "suicide",
+    "self_harm": "self-harm",
+    "violence": "violence",
+    "threat": "threats",
+    "weapon": "a weapon",
+    "abuse": "abuse",
+}
 FALLBACK_TRYING = " Trying their other channel."
 FALLBACK_NONE = " Please contact them another way."
 # Values that reach coordinators inside other texts; translated when they are known ids.
@@ -176,6 +237,9 @@ VALUE_MSGIDS = (
     "chat not found",
     "Twilio is busy (rate limited)",
     "Telegram did not answer in time",
+    "didn't go",
+    # What a danger alert is about (sigbot/messages/words/danger_*.txt categories).
+    *DANGER_WORDS.values(),
 )
 _BASE_MSGIDS = (PLACE, FALLBACK_TRYING, FALLBACK_NONE, TWO_MISSES, *VALUE_MSGIDS)
 OVERVIEW_LINE = "{ref}{paused}: {alerts} ⚠ open, {misses} ✗ since yesterday"

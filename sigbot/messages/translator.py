@@ -14,6 +14,7 @@ from typing import Any
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
+from sigbot import journal_texts
 from sigbot.messages import texts
 
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
@@ -72,8 +73,10 @@ class Translator:
 def all_msgids() -> list[str]:
     """Every message id sigbot uses (the template catalog is built from these)."""
     ids: list[str] = [*texts.SMS.values(), *texts.TELEGRAM.values()]
+    ids.extend([*texts.SMS_VARIANTS.values(), *texts.TELEGRAM_VARIANTS.values()])
     for labels in texts.PROMPT_LABELS.values():
         ids.extend(labels)
     ids.extend(texts.ESCALATION_LABELS.values())
     ids.extend(texts.EXTRA_MSGIDS)
+    ids.extend(journal_texts.JOURNAL_MSGIDS)
     return list(dict.fromkeys(ids))

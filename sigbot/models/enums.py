@@ -151,10 +151,11 @@ class EscalationReason(StrEnum):
     NO_REPLY = "no_reply"
     OVERDUE = "overdue"
     TWO_MISSES = "two_misses"
+    DANGER = "danger"
 
 
 # Alerts that go at once whatever the hour, even when staff keep quiet hours.
-URGENT_REASONS = frozenset({EscalationReason.HELP})
+URGENT_REASONS = frozenset({EscalationReason.HELP, EscalationReason.DANGER})
 MISS_REASONS = frozenset(
     {
         EscalationReason.CANNOT_COME,

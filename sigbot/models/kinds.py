@@ -50,6 +50,12 @@ class MessageKind(StrEnum):
     REPLY_HELD = "reply_held"
     ALERT_ACKNOWLEDGED = "alert_acknowledged"
     LATE_ANSWER = "late_answer"
+    DANGER_ANSWER = "danger_answer"
+    DANGER_ANSWER_UNKNOWN = "danger_answer_unknown"
+    ESCALATION_URGENT = "escalation_urgent"
+    INFO = "info"
+    ACK_PLAN = "ack_plan"
+    APPOINTMENT_FOLLOW_UP = "appointment_follow_up"
 
 
 # The follow-up a pause holds back (and the dispatcher refuses while a case is not active);
@@ -57,6 +63,7 @@ class MessageKind(StrEnum):
 HELD_WHILE_PAUSED = frozenset(
     {
         MessageKind.APPOINTMENT_REMINDER,
+        MessageKind.APPOINTMENT_FOLLOW_UP,
         MessageKind.MEETING_REMINDER,
         MessageKind.MEETING_INVITATION,
         MessageKind.OFFICIALS_INVITATION,
@@ -92,6 +99,10 @@ RESPONSES = frozenset(
         MessageKind.STOPPED_HERE,
         MessageKind.WHICH_CASE,
         MessageKind.ALERT_ACKNOWLEDGED,
+        MessageKind.DANGER_ANSWER,
+        MessageKind.DANGER_ANSWER_UNKNOWN,
+        MessageKind.INFO,
+        MessageKind.ACK_PLAN,
     }
 )
 
@@ -125,6 +136,8 @@ class JournalKind(StrEnum):
     ANSWER_RECORDED = "answer.recorded"
     REPLY_RECEIVED = "reply.received"
     REPLY_HELD = "reply.held"
+    REPLY_DANGER = "reply.danger"
+    TRAVEL_PLAN = "answer.plan"
     INBOUND_ERASED = "inbound.erased"
     SMS_OPTED_OUT = "sms.opted_out"
     SMS_OPTED_IN = "sms.opted_in"

@@ -96,9 +96,12 @@ async def make_env(
     policy: DispatchPolicy | None = None,
     team_lead_chat: int | None = None,
     daily_overview: bool = False,
+    read_timeout: float = 10.0,
 ) -> AsyncIterator[Env]:
+    """Wire sigbot to fresh fakes. ``read_timeout`` is generous by default: a loaded CI machine
+    can take seconds to answer; the time-out tests pass a short one."""
     async with FakeTelegramServer() as tg, FakeTwilioServer() as tw:
-        request = HTTPXRequest(read_timeout=0.5, connect_timeout=1.0)
+        request = HTTPXRequest(read_timeout=read_timeout, connect_timeout=5.0)
         bot = Bot(tg.token, base_url=tg.base_url, request=request)
         await bot.initialize()
         sms = TwilioSmsChannel(
@@ -107,7 +110,7 @@ async def make_env(
             sender=SENDER,
             api_url=tw.base_url,
             status_callback="http://sigbot.test/twilio/status",
-            timeout=0.5,
+            timeout=read_timeout,
         )
         channels: dict[str, Channel] = {"telegram": TelegramChannel(bot), "sms": sms}
         core = build_core(

@@ -47,7 +47,7 @@ async def test_temporary_failure_is_retried_with_backoff(
     db: Database, clock: FakeClock, failure: dict[str, Any]
 ) -> None:
     """5xx and time-outs are retried after a growing pause, then succeed."""
-    async with make_env(db, clock) as env:
+    async with make_env(db, clock, read_timeout=0.5) as env:
         case = await env.load()
         outbox_id = await queue(env, case, "noah", "t1")
         if "delay" in failure:
