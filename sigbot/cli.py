@@ -126,23 +126,25 @@ def journal(
     format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="text or json")
     ] = OutputFormat.TEXT,
+    lang: Annotated[str, typer.Option("--lang", help="sv, en, ar or so")] = "sv",
 ) -> None:
-    """Show every event and message of one case, oldest first."""
-    from sigbot.journal import UnknownCase, find_case, format_json, format_text, read_journal
+    """Show every event and message of one case, oldest first, in --lang (Swedish by default)."""
+    from sigbot.journal import UnknownCase, render_journal
+    from sigbot.languages import codes
 
+    if lang not in codes():
+        raise typer.BadParameter(f"one of {', '.join(codes())}", param_hint="--lang")
     settings = _settings()
 
     async def _work(db: Database) -> str | None:
         await migrate(db)
         async with db.session() as session:
             try:
-                case = await find_case(session, ref)
-                lines = await read_journal(session, ref)
+                return await render_journal(
+                    session, ref, as_json=format is OutputFormat.JSON, language=lang
+                )
             except UnknownCase:
                 return None
-        if format is OutputFormat.JSON:
-            return format_json(lines)
-        return format_text(lines, case.timezone)
 
     out = _run_db(settings, _work)
     if out is None:

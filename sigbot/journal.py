@@ -14,7 +14,9 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from sigbot.models import Case, JournalEntry
+from sigbot.journal_texts import Catalog, describe
+from sigbot.messages.translator import Translator
+from sigbot.models import Case, JournalEntry, Member
 
 
 def record(
@@ -46,15 +48,29 @@ class JournalLine:
     member: str | None
     summary: str
     data: dict[str, Any]
+    # The member's name as the case has it now ("[erased]" after an erasure).
+    name: str | None = None
 
-    def as_json(self) -> dict[str, Any]:
-        return {
+    def text(self, language: str, catalog: Catalog | None = None) -> str:
+        """The line's sentence in ``language`` (``sigbot.journal_texts``), from sigbot's message
+        catalog unless another is given."""
+        who = self.name or self.member
+        found = catalog if catalog is not None else Translator()
+        return describe(self.kind, self.data, who, self.summary, language, found)
+
+    def as_json(
+        self, language: str | None = None, catalog: Catalog | None = None
+    ) -> dict[str, Any]:
+        out = {
             "at": self.at.isoformat(),
             "kind": self.kind,
             "member": self.member,
             "summary": self.summary,
             "data": self.data,
         }
+        if language is not None and catalog is not None:
+            out["text"] = self.text(language, catalog)
+        return out
 
 
 async def find_case(session: AsyncSession, ref: str) -> Case:
@@ -73,11 +89,25 @@ async def read_journal(session: AsyncSession, ref: str) -> list[JournalLine]:
         .where(JournalEntry.case_id == case.id)
         .order_by(col(JournalEntry.at), col(JournalEntry.id))
     )
-    return [JournalLine(r.at, r.kind, r.member_key, r.summary, dict(r.data or {})) for r in rows]
+    names = await member_names(session, case.id or 0)
+    return [
+        JournalLine(
+            r.at, r.kind, r.member_key, r.summary, dict(r.data or {}), names.get(r.member_key or "")
+        )
+        for r in rows
+    ]
 
 
-def format_text(lines: list[JournalLine], tz_name: str) -> str:
-    """Human-readable journal in the case's local time."""
+async def member_names(session: AsyncSession, case_id: int) -> dict[str, str]:
+    """Each member key of the case with the name it has now."""
+    rows = await session.exec(select(Member.key, Member.name).where(Member.case_id == case_id))
+    return {key: name for key, name in rows}
+
+
+def format_text(
+    lines: list[JournalLine], tz_name: str, language: str = "en", catalog: Catalog | None = None
+) -> str:
+    """Human-readable journal in the case's local time, each line in ``language``."""
     from sigbot.timeutil import zone
 
     tz = zone(tz_name)
@@ -85,10 +115,25 @@ def format_text(lines: list[JournalLine], tz_name: str) -> str:
     for line in lines:
         when = line.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
         who = f" [{line.member}]" if line.member else ""
-        summary = " / ".join(part for part in line.summary.splitlines() if part.strip())
-        out.append(f"{when}  {line.kind:<22}{who} {summary}")
+        said = line.text(language, catalog) if catalog is not None else line.summary
+        said = " / ".join(part for part in said.splitlines() if part.strip())
+        out.append(f"{when}  {line.kind:<22}{who} {said}")
     return "\n".join(out)
 
 
-def format_json(lines: list[JournalLine]) -> str:
-    return json.dumps([line.as_json() for line in lines], ensure_ascii=False, indent=2)
+def format_json(
+    lines: list[JournalLine], language: str | None = None, catalog: Catalog | None = None
+) -> str:
+    """The stable fields (at, kind, member, summary, data) and, given a language, ``text``."""
+    rows = [line.as_json(language, catalog) for line in lines]
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+async def render_journal(session: AsyncSession, ref: str, *, as_json: bool, language: str) -> str:
+    """``sigbot journal REF``: text or JSON, each line also in ``language``; raises
+    :class:`UnknownCase`."""
+    case = await find_case(session, ref)
+    lines = await read_journal(session, ref)
+    if as_json:
+        return format_json(lines, language, Translator())
+    return format_text(lines, case.timezone, language, Translator())

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.domain.cases import row_id
 from sigbot.domain.plans import current_plan, plan_commitments
-from sigbot.journal import JournalLine
+from sigbot.journal import JournalLine, member_names
 from sigbot.models import Appointment, Case, Consent, JournalEntry, Meeting, Member
 from sigbot.views.alerts import AlertRow, case_alerts
 from sigbot.views.events import EventRow, appointments_where, meetings_where, upcoming_first
@@ -222,7 +222,10 @@ async def journal_lines(
         query = query.order_by(at.desc(), entry_id.desc())
     else:
         query = query.order_by(at, entry_id)
+    names = await member_names(session, case_id)
     return [
-        JournalLine(r.at, r.kind, r.member_key, r.summary, dict(r.data or {}))
+        JournalLine(
+            r.at, r.kind, r.member_key, r.summary, dict(r.data or {}), names.get(r.member_key or "")
+        )
         for r in await session.exec(query)
     ]
