@@ -21,6 +21,7 @@ from sigbot.handlers.workspace import (
     api_cases,
     login,
     pages_alerts,
+    pages_calendar,
     pages_case,
     pages_cases,
     pages_day,
@@ -106,6 +107,7 @@ def build_workspace(deps: WorkspaceDeps) -> FastAPI:
         pages_new_case,  # before pages_case: /cases/new is not a case reference
         pages_cases,
         pages_case,
+        pages_calendar,
         pages_alerts,
         pages_reports,
         api_cases,

@@ -41,12 +41,23 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with the message where the channel can carry one (a calendar file)."""
+
+    filename: str
+    data: bytes
+    mime: str = "text/calendar"
+
+
+@dataclass(frozen=True)
 class Outgoing:
-    """A message ready for a provider: where, what, and optional buttons (rows of buttons)."""
+    """A message ready for a provider: where, what, optional buttons (rows of buttons) and an
+    optional file (Telegram only; an SMS sends the text alone)."""
 
     address: str
     body: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import warnings
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from sigbot.channels.base import DeliveryStatus, Outgoing, SendError, SendResult, Unreachable
@@ -66,6 +66,10 @@ def map_telegram_error(exc: TelegramError) -> SendError:
     return SendError(f"Telegram error: {exc.message}", retryable=True, code="other")
 
 
+# Telegram's limit on a document's caption (Bot API, sendDocument).
+CAPTION_LIMIT = 1024
+
+
 class TelegramChannel:
     """Sends messages to Telegram chats; the address is the chat id."""
 
@@ -84,9 +88,19 @@ class TelegramChannel:
                 ]
             )
         try:
-            sent = await self.bot.send_message(
-                chat_id=int(message.address), text=message.body, reply_markup=markup
-            )
+            if message.attachment is not None and len(message.body) <= CAPTION_LIMIT:
+                # One call: the text is the file's caption, so the two arrive (or fail) together.
+                file = InputFile(message.attachment.data, filename=message.attachment.filename)
+                sent = await self.bot.send_document(
+                    chat_id=int(message.address),
+                    document=file,
+                    caption=message.body,
+                    reply_markup=markup,
+                )
+            else:
+                sent = await self.bot.send_message(
+                    chat_id=int(message.address), text=message.body, reply_markup=markup
+                )
         except TelegramError as exc:
             raise map_telegram_error(exc) from exc
         return SendResult(

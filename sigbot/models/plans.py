@@ -31,6 +31,7 @@ class Meeting(Timestamped, table=True):
     starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     place: str | None = Field(default=None, max_length=200)
     status: str = Field(default=EventStatus.PLANNED, max_length=16)
+    sequence: int = Field(default=0)  # the calendar file's SEQUENCE, as for Appointment
     remind: tuple[timedelta, ...] | None = Field(
         default=None, sa_column=Column(DurationsColumn(), nullable=True)
     )
@@ -68,6 +69,9 @@ class Appointment(Timestamped, table=True):
     )
     status: str = Field(default=EventStatus.PLANNED, max_length=16)
     answer: str = Field(default=Answer.PENDING, max_length=16)
+    # The calendar file's SEQUENCE (RFC 5545): one more at every change, so a moved or
+    # cancelled file replaces the copy a person already has.
+    sequence: int = Field(default=0)
 
 
 class ActionPlan(SQLModel, table=True):

@@ -26,6 +26,7 @@ class SentMessage:
     reply_markup: dict[str, Any] | None
     message_id: int
     at: float
+    document: tuple[str, bytes] | None = None  # (file name, content) of a sendDocument
 
 
 @dataclass
@@ -167,6 +168,9 @@ class FakeTelegramServer:
             else:
                 form = await request.post()
                 params.update({k: v for k, v in form.items() if isinstance(v, str)})
+                for key, value in form.items():
+                    if isinstance(value, web.FileField):
+                        params[key] = (value.filename, value.file.read())
         decoded: dict[str, Any] = {}
         for key, value in params.items():
             if isinstance(value, str):
@@ -222,22 +226,30 @@ class FakeTelegramServer:
                 "can_read_all_group_messages": False,
                 "supports_inline_queries": False,
             }
-        if method == "sendMessage":
+        if method in ("sendMessage", "sendDocument"):
             self._next_message += 1
             chat_id = int(params["chat_id"])
             markup = params.get("reply_markup")
+            text = str(params.get("text", params.get("caption", "")))
+            document = params.get("document") if method == "sendDocument" else None
             self.sent.append(
-                SentMessage(
-                    chat_id, str(params["text"]), markup, self._next_message, time.monotonic()
-                )
+                SentMessage(chat_id, text, markup, self._next_message, time.monotonic(), document)
             )
             result = {
                 "message_id": self._next_message,
                 "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "private"},
                 "from": {"id": 999, "is_bot": True, "first_name": "sigbot"},
-                "text": params["text"],
             }
+            if document is not None:
+                result["caption"] = text
+                result["document"] = {
+                    "file_id": f"doc{self._next_message}",
+                    "file_unique_id": f"u{self._next_message}",
+                    "file_name": document[0],
+                }
+            else:
+                result["text"] = text
             if markup:
                 result["reply_markup"] = markup
             return result
