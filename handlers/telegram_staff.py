@@ -27,6 +27,7 @@ from sigbot.db import Database
 from sigbot.domain.access import case_for, journal_access
 from sigbot.domain.escalations import alert_params
 from sigbot.handlers.services import services
+from sigbot.handlers.telegram_family import family_help
 from sigbot.journal import UnknownCase
 from sigbot.messages import texts
 from sigbot.messages.composer import format_when
@@ -246,6 +247,7 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         account = await staff_account(session, update)
     log.info("staff command", command="help", staff=account is not None)
     if account is None or account.telegram_chat_id is None:
+        await family_help(update, svc)
         return
     lines = [f"/{c.command} — {c.description}" for c in _menu(account.language)]
     help_text = "\n".join([_text(account.language, texts.STAFF_HELP), *lines])

@@ -130,7 +130,7 @@ class Applier:
                 JournalKind.MESSAGE_DROPPED,
                 f"{d.kind} for {member.name} dropped: quiet hours last until the event",
                 member.key,
-                {"key": d.key},
+                {"key": d.key, "kind": d.kind},
             )
             # Remember the decision so the next pass does not journal it again.
             await self.messenger.remember(
@@ -172,7 +172,7 @@ class Applier:
                 JournalKind.MESSAGE_CANCELLED,
                 f"{row.kind} for {member.name if member else '?'} cancelled ({reason})",
                 member.key if member else None,
-                {"outbox_id": row.id},
+                {"outbox_id": row.id, "kind": row.kind, "channel": row.channel, "detail": reason},
             )
         if rows and reason == "case paused":
             self.stats.notes.append(

@@ -68,7 +68,9 @@ NameOpt = Annotated[
     str | None,
     typer.Option(help="the name the workspace and journals show (default: the username)"),
 ]
-LanguageOpt = Annotated[str, typer.Option(help="the workspace's language: sv or en")]
+LanguageOpt = Annotated[
+    str, typer.Option(help="the language of the workspace and staff messages: sv, en, ar or so")
+]
 ChatOpt = Annotated[
     str | None, typer.Option(metavar="ID", help="Telegram chat for alerts and the staff commands")
 ]

@@ -1,5 +1,5 @@
-"""The workspace in the account's language (sv, en): texts from the ``workspace`` catalog, dates
-and times with Babel in the case's time zone.
+"""The workspace in the account's language (``sigbot.languages``: sv, en, ar, so): texts from
+the ``workspace`` catalog, dates and times with Babel in the case's time zone.
 
 Templates call ``_("English text")``; the English text is the message id, so English needs no
 catalog and Swedish lives in ``sigbot/locale/sv/LC_MESSAGES/workspace.po``.
@@ -13,10 +13,11 @@ from typing import Any
 
 from babel.dates import format_date, format_datetime, format_time
 
+from sigbot.languages import staff_codes
 from sigbot.messages.translator import Translator
 from sigbot.timeutil import zone
 
-LANGUAGES = ("sv", "en")
+LANGUAGES = staff_codes()
 DEFAULT_LANGUAGE = "sv"
 CATALOG = Translator(domain="workspace", fallbacks=())
 

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from sigbot.handlers.workspace.auth import CSRF_FIELD, Principal
 from sigbot.handlers.workspace.i18n import Formats, gettext, pick_language
 from sigbot.handlers.workspace.words import words
+from sigbot.languages import is_rtl
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -41,6 +42,7 @@ def render(
             "_": translate,
             "word": words(translate),
             "lang": language,
+            "direction": "rtl" if is_rtl(language) else "ltr",
             "fmt": Formats(language),
             "me": principal.account if principal else None,
             "csrf_field": CSRF_FIELD,

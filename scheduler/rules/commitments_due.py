@@ -42,6 +42,7 @@ def plan(state: CaseState, now: datetime) -> list[Decision]:
                     JournalKind.COMMITMENT_DONE,
                     f"{member.name} did: {commitment.text}",
                     member_key=member.key,
+                    data={"text": commitment.text},
                 ),
             ]
     return decisions

@@ -48,6 +48,7 @@ def _warnings(state: CaseState, now: datetime) -> list[Decision]:
                 Journal(
                     JournalKind.CONSENT_EXPIRING,
                     f"consent {consent.key} ends in {days_left} days",
+                    data={"key": consent.key, "days": days_left},
                 ),
             ]
     return decisions

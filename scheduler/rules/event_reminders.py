@@ -31,6 +31,14 @@ from sigbot.scheduler.decisions import Cancel, CloseQuestions, Decision, Queue
 from sigbot.scheduler.state import CaseState
 from sigbot.scheduler.timing import reminder_times
 
+# The appointment's own messages whose key carries its time (a move makes new ones).
+TIMED_KINDS = frozenset({MessageKind.APPOINTMENT_REMINDER, MessageKind.APPOINTMENT_FOLLOW_UP})
+# Asking whether they went: two hours after the start (out of quiet hours), for two days.
+FOLLOW_UP_AFTER = timedelta(hours=2)
+FOLLOW_UP_UNTIL = timedelta(days=2)
+# A reminder at least this long before the event asks how they will get there.
+PLAN_AHEAD = timedelta(hours=12)
+
 
 def appointments(state: CaseState, now: datetime) -> list[Decision]:
     decisions: list[Decision] = []
@@ -60,11 +68,7 @@ def _appointment(
     decisions = _retire_old_time(
         about,
         lambda row: (
-            not planned
-            or (
-                row.kind == MessageKind.APPOINTMENT_REMINDER
-                and not row.idempotency_key.startswith(prefix)
-            )
+            not planned or (row.kind in TIMED_KINDS and not row.idempotency_key.startswith(prefix))
         ),
         "appointment moved" if planned else "appointment cancelled",
         lambda row: planned and prefix in row.idempotency_key,
@@ -76,6 +80,7 @@ def _appointment(
         "when_utc": appt.starts_at.isoformat(),
         "tz": state.case.timezone,
         "what_when": f"{appt.what} {state.local_text(appt.starts_at)}",
+        "sequence": appt.sequence,
     }
 
     def notice(kind: MessageKind, key: str, event: datetime | None = None) -> Queue:
@@ -90,7 +95,17 @@ def _appointment(
     if told_other_time:
         key = f"appt-moved|{appt.id}|{int(appt.starts_at.timestamp())}"
         decisions.append(notice(MessageKind.APPOINTMENT_MOVED, key, appt.starts_at))
-    return decisions + reminders(
+    follow_up = Queue(
+        member.id,
+        MessageKind.APPOINTMENT_FOLLOW_UP,
+        Topic.REMINDERS,
+        f"{prefix}went",
+        appt.starts_at + FOLLOW_UP_AFTER,
+        params,
+        not_after=appt.starts_at + FOLLOW_UP_UNTIL,
+        subject=subject,
+    )
+    later = reminders(
         state,
         member,
         MessageKind.APPOINTMENT_REMINDER,
@@ -101,6 +116,7 @@ def _appointment(
         params,
         subject,
     )
+    return [*decisions, follow_up, *later]
 
 
 def _meeting(state: CaseState, now: datetime, meeting: Meeting) -> list[Decision]:
@@ -126,6 +142,7 @@ def _meeting(state: CaseState, now: datetime, meeting: Meeting) -> list[Decision
         "tz": state.case.timezone,
         "kind": meeting.kind,
         "what_when": f"{meeting.kind} meeting {state.local_text(meeting.starts_at)}",
+        "sequence": meeting.sequence,
     }
     for invitation in state.invitations.get(meeting.id, []):
         member = state.members.get(invitation.member_id)
@@ -215,9 +232,25 @@ def reminders(
     """The reminders of one event for one person, at the plan's (or the default) offsets."""
     assert member.id is not None
     return [
-        Queue(member.id, kind, topic, f"{key_prefix}{i}", at, params, event, event, subject, True)
+        Queue(
+            member.id,
+            kind,
+            topic,
+            f"{key_prefix}{i}",
+            at,
+            _asks_plan(params, event - at),
+            event,
+            event,
+            subject,
+            True,
+        )
         for i, at in enumerate(reminder_times(event, remind, state.tz))
     ]
+
+
+def _asks_plan(params: dict[str, Any], ahead: timedelta) -> dict[str, Any]:
+    """A reminder the day before (or earlier) also asks how they will get there."""
+    return {**params, "variant": "plan"} if ahead >= PLAN_AHEAD else params
 
 
 def _retire_old_time(

@@ -68,7 +68,7 @@ def _missed(state: CaseState, prompt: OutboxMessage) -> list[Decision]:
             journal_kind,
             f"no answer from {member.name} to {prompt.kind}: {what}",
             member_key=member.key,
-            data={"outbox_id": prompt.id},
+            data={"outbox_id": prompt.id, "kind": prompt.kind, "what": what},
             about_question=prompt.id,
         ),
         Escalate(

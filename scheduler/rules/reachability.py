@@ -44,6 +44,7 @@ def plan(state: CaseState, now: datetime) -> list[Decision]:
                 JournalKind.MEMBER_UNREACHABLE,
                 f"{member.name} cannot be reached: {reason}; the coordinator was told",
                 member_key=member.key,
+                data={"kind": kind, "topic": topic},
             ),
         ]
     return decisions

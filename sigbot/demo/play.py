@@ -24,7 +24,10 @@ from sigbot.db import Database, migrate
 from sigbot.demo.script import START, Script, revised_plan
 from sigbot.domain.escalations import acknowledge_from_chat
 from sigbot.domain.inbound import Incoming
+from sigbot.journal import member_names
+from sigbot.journal_texts import describe
 from sigbot.messages.composer import Catalog
+from sigbot.messages.translator import Translator
 from sigbot.models import (
     ChannelKind,
     Commitment,
@@ -44,6 +47,7 @@ CASE_FILE = Path(__file__).parent.parent / "demo_case.yaml"
 DAYS = 28
 TZ = zone("Europe/Stockholm")
 REVISED_AT = datetime(2026, 12, 21, 15, 45, tzinfo=UTC)  # after the network meeting
+EN = Translator()  # the demo speaks English, as its own lines do
 SHOWN = {
     JournalKind.MESSAGE_SENT: "→",
     JournalKind.REPLY_RECEIVED: "←",
@@ -58,6 +62,7 @@ SHOWN = {
     JournalKind.PLAN_IMPORTED: "★",
     JournalKind.ANSWER_RECORDED: "·",
     JournalKind.COMMITMENT_DONE: "✓",
+    JournalKind.TRAVEL_PLAN: "·",
 }
 
 
@@ -191,7 +196,10 @@ class Demo:
                 if mark is not None:
                     self.counts["escalations"] += entry.kind == JournalKind.ESCALATION_OPENED
                     when = entry.at.astimezone(TZ).strftime("%a %d %b %H:%M")
-                    self.out(f"{when}  {mark} {entry.summary}")
+                    names = await member_names(session, entry.case_id or 0)
+                    who = names.get(entry.member_key or "")
+                    said = describe(entry.kind, entry.data or {}, who, entry.summary, "en", EN)
+                    self.out(f"{when}  {mark} {said}")
 
     async def _next_wake(self) -> datetime:
         """Jump to the next thing that can happen, at most an hour ahead."""

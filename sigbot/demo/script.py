@@ -54,11 +54,15 @@ class Script:
             self.check_ins_seen += 1
             answer = ReplyKind.NO if self.check_ins_seen == 6 else ReplyKind.YES
             self._button(row, now + timedelta(minutes=25), answer)
-        elif row.kind == MessageKind.APPOINTMENT_REMINDER:
+        elif row.kind == MessageKind.APPOINTMENT_REMINDER and row.expects_reply:
             if "Jobbtorg" in str(row.params.get("what")):
                 self._button(row, now + timedelta(minutes=10), ReplyKind.HELP)
+            elif row.params.get("variant") == "plan":  # asked how he gets there: he says
+                self._text(row, now + timedelta(minutes=40), "Tar bussen 9.20 från Tensta")
             else:
                 self._button(row, now + timedelta(minutes=40), ReplyKind.YES)
+        elif row.kind == MessageKind.APPOINTMENT_FOLLOW_UP:
+            self._button(row, now + timedelta(minutes=15), ReplyKind.YES)  # yes, he went
         elif row.kind in MEETING_KINDS:
             self._button(row, now + timedelta(minutes=30), ReplyKind.YES)
 
@@ -85,6 +89,12 @@ class Script:
                     ChannelKind.TELEGRAM, address, "", f"demo-cb-{outbox_id}", (kind, outbox_id)
                 ),
             )
+        )
+
+    def _text(self, row: OutboxMessage, at: datetime, text: str) -> None:
+        address, n = row.address, len(self.pending)
+        self.pending.append(
+            (at, lambda: Incoming(ChannelKind.TELEGRAM, address, text, f"demo-text-{n}"))
         )
 
     def _sms(self, member: Member, at: datetime, text: str) -> None:

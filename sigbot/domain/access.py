@@ -99,5 +99,5 @@ def journal_access(
         at=now,
         kind=JournalKind.ACCOUNT_CHANGED if changed else JournalKind.ACCOUNT_READ,
         summary=f"{account.name} ({account.username}) {verb}: {what}",
-        data={"account": account.username, "what": what, **(data or {})},
+        data={"account": account.username, "what": what, "name": account.name, **(data or {})},
     )

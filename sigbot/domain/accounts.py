@@ -21,11 +21,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.domain.cases import RuleBroken
 from sigbot.domain.members import E164
+from sigbot.languages import staff_codes
 from sigbot.models import Account, AccountRole, ApiToken, WebSession
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 MIN_PASSWORD = 12
-LANGUAGES = ("sv", "en")
+LANGUAGES = staff_codes()
 TOKEN_PREFIX = "sigbot_"
 
 _hasher = PasswordHasher()

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.domain.escalations import escalate
 from sigbot.domain.late_answers import close_after_late_yes, count_as_kept
+from sigbot.domain.see_you import quiet_later_reminders
 from sigbot.journal import record
 from sigbot.messages.replies import ReplyKind
 from sigbot.messages.texts import TWO_MISSES
@@ -32,6 +33,7 @@ from sigbot.models import (
     Meeting,
     MeetingInvitation,
     Member,
+    MessageKind,
     OutboxMessage,
     SubjectType,
 )
@@ -63,7 +65,7 @@ async def apply_answer(
         member_key=member.key,
         summary=f"{member.name} answered {answer} to {prompt.kind}: {what}"
         + (" (late: it had been marked unanswered)" if late else ""),
-        data={"outbox_id": prompt.id, "answer": answer, "late": late},
+        data=dict(outbox_id=prompt.id, answer=answer, late=late, kind=prompt.kind, what=what),
     )
     if late and kind is ReplyKind.YES:
         await close_after_late_yes(
@@ -72,20 +74,12 @@ async def apply_answer(
     prompt.answer = answer
     prompt.answered_at = now
     session.add(prompt)
-    subject = (
-        (prompt.subject_type, prompt.subject_id)
-        if prompt.subject_type and prompt.subject_id is not None
-        else None
-    )
-    if kind is ReplyKind.HELP:
-        reason, said, key = EscalationReason.HELP, "I need help", f"help|{prompt.id}"
-    elif kind is ReplyKind.NO:
-        commitment = prompt.subject_type == SubjectType.COMMITMENT
-        reason = EscalationReason.NOT_DONE if commitment else EscalationReason.CANNOT_COME
-        said = "not done" if commitment else "can't come"
-        key = f"{reason}|{prompt.id}"
-    else:
+    kind_of, subject_id = prompt.subject_type, prompt.subject_id
+    subject = (kind_of, subject_id) if kind_of and subject_id is not None else None
+    if kind is ReplyKind.YES:
+        await quiet_later_reminders(session, messenger, prompt=prompt, now=now)
         return
+    reason, said, key = _what_to_escalate(prompt, kind)
     await escalate(
         session,
         messenger,
@@ -100,6 +94,17 @@ async def apply_answer(
     )
     if kind is ReplyKind.NO and not late:  # a late "no": the silence was counted a miss already
         await propose_meeting_after_misses(session, messenger, case=case, now=now)
+
+
+def _what_to_escalate(prompt: OutboxMessage, kind: ReplyKind) -> tuple[EscalationReason, str, str]:
+    """The reason, the answer as the coordinator reads it, and the alert's key."""
+    if kind is ReplyKind.HELP:
+        return EscalationReason.HELP, "I need help", f"help|{prompt.id}"
+    commitment = prompt.subject_type == SubjectType.COMMITMENT
+    reason = EscalationReason.NOT_DONE if commitment else EscalationReason.CANNOT_COME
+    went = prompt.kind == MessageKind.APPOINTMENT_FOLLOW_UP
+    said = "not done" if commitment else "didn't go" if went else "can't come"
+    return reason, said, f"{reason}|{prompt.id}"
 
 
 async def _record_on_subject(
@@ -121,6 +126,8 @@ async def _record_on_subject(
             appointment.answer = answer
             if kind is ReplyKind.NO:
                 appointment.status = EventStatus.MISSED
+            elif kind is ReplyKind.YES and prompt.kind == MessageKind.APPOINTMENT_FOLLOW_UP:
+                appointment.status = EventStatus.KEPT  # they said they went: known, not guessed
             session.add(appointment)
     elif prompt.subject_type == SubjectType.MEETING:
         invitation = (

@@ -63,7 +63,7 @@ async def add_appointment(
         kind=JournalKind.APPOINTMENT_PLANNED,
         summary=f"{what} {local_minute(starts_at, case.timezone)}",
         member_key=person.key,
-        data={"key": key},
+        data={"key": key, "what": what, "starts_at": starts_at.isoformat(), "tz": case.timezone},
     )
     await session.flush()
     return appointment
@@ -111,19 +111,32 @@ async def change_appointment(
         appointment.status = EventStatus.PLANNED
         changes.append("planned again")
     if changes:
-        owner = await session.get(Member, appointment.member_id)
-        appointment.updated_at = now
-        session.add(appointment)
-        record(
-            session,
-            case_id=appointment.case_id,
-            at=now,
-            kind=JournalKind.APPOINTMENT_CHANGED,
-            summary=f"{appointment.what}: {'; '.join(changes)}",
-            member_key=owner.key if owner else None,
-            data={"key": appointment.key},
-        )
+        await _journal_change(session, appointment, changes, case.timezone, now)
     return changes
+
+
+async def _journal_change(
+    session: AsyncSession, appointment: Appointment, changes: list[str], tz_name: str, now: datetime
+) -> None:
+    """One ``appointment.changed`` for all of ``changes``; the calendar file's SEQUENCE grows."""
+    appointment.sequence += 1
+    owner = await session.get(Member, appointment.member_id)
+    appointment.updated_at = now
+    session.add(appointment)
+    record(
+        session,
+        case_id=appointment.case_id,
+        at=now,
+        kind=JournalKind.APPOINTMENT_CHANGED,
+        summary=f"{appointment.what}: {'; '.join(changes)}",
+        member_key=owner.key if owner else None,
+        data={
+            "key": appointment.key,
+            "what": appointment.what,
+            "changes": list(changes),
+            "tz": tz_name,
+        },
+    )
 
 
 def _move(appointment: Appointment, starts_at: datetime, tz_name: str) -> list[str]:
@@ -163,6 +176,7 @@ async def cancel_appointment(
     if appointment.status != EventStatus.PLANNED:
         return False
     appointment.status = EventStatus.CANCELLED
+    appointment.sequence += 1
     appointment.updated_at = now
     session.add(appointment)
     why = f" ({reason})" if reason else ""
@@ -172,6 +186,6 @@ async def cancel_appointment(
         at=now,
         kind=JournalKind.APPOINTMENT_CANCELLED,
         summary=f"{appointment.what} cancelled{why}",
-        data={"key": appointment.key},
+        data={"key": appointment.key, "what": appointment.what, "reason": reason},
     )
     return True

@@ -167,7 +167,12 @@ async def record_consent(
         kind=JournalKind.CONSENT_RECORDED,
         summary=f"consent from {', '.join(terms.given_by)}: share with "
         f"{', '.join(terms.share_with)} about {', '.join(terms.topics)}",
-        data={"key": key},
+        data={
+            "key": key,
+            "given_by": list(terms.given_by),
+            "share_with": list(terms.share_with),
+            "topics": list(terms.topics),
+        },
     )
     return consent
 
@@ -196,6 +201,7 @@ async def change_consent(
             at=now,
             kind=JournalKind.CONSENT_CHANGED,
             summary=f"consent {consent.key}: {', '.join(changed)}",
+            data={"key": consent.key, "fields": list(changed)},
         )
     return changed
 
@@ -222,5 +228,5 @@ def _journal_withdrawal(session: AsyncSession, consent: Consent, now: datetime, 
         at=now,
         kind=JournalKind.CONSENT_WITHDRAWN,
         summary=text,
-        data={"key": consent.key},
+        data={"key": consent.key, "reason": consent.withdrawn_reason},
     )

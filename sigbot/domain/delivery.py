@@ -85,7 +85,13 @@ class StatusRecorder:
             member_key=member.key if member else None,
             summary=f"{row.kind} to {member.name if member else 'unknown'} was not "
             f"delivered ({update.provider} {status}, code {code or '-'})",
-            data={"outbox_id": row.id, "status": status, "error_code": code},
+            data={
+                "outbox_id": row.id,
+                "status": status,
+                "error_code": code,
+                "kind": row.kind,
+                "provider": update.provider,
+            },
         )
         case = await session.get(Case, row.case_id)
         if self.messenger is None or case is None or member is None:

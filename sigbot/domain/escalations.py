@@ -21,12 +21,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot import db
 from sigbot.domain.consent import is_case_staff
-from sigbot.journal import record
+from sigbot.journal import member_names, record
 from sigbot.models import (
     Case,
     Escalation,
     EscalationAction,
     EscalationLevel,
+    EscalationReason,
     JournalEntry,
     JournalKind,
     Member,
@@ -42,6 +43,7 @@ ACTIONS: dict[str, str] = {
     EscalationAction.CALL: "will call",
     EscalationAction.MEETING: "will call a meeting",
 }
+ALERT_KIND = MessageKind.ESCALATION
 TABLE = Escalation.__table__  # type: ignore[attr-defined]  # set by SQLModel at runtime
 
 
@@ -54,15 +56,29 @@ class TeamLead:
     language: str = "sv"
 
 
-async def recent_events(session: AsyncSession, case_id: int, limit: int = 4) -> list[str]:
-    """The last few journal lines of a case, as context for the coordinator."""
+async def recent_events(
+    session: AsyncSession, case_id: int, limit: int = 4
+) -> list[dict[str, Any]]:
+    """The last few journal entries of a case, as context for the coordinator: the events
+    themselves, put into words in each reader's language when the alert is composed
+    (``sigbot.journal_texts.render_lines``)."""
     rows = await session.exec(
         select(JournalEntry)
         .where(JournalEntry.case_id == case_id, col(JournalEntry.kind).not_like("message.%"))
         .order_by(col(JournalEntry.at).desc(), col(JournalEntry.id).desc())
         .limit(limit)
     )
-    return [r.summary for r in reversed(list(rows))]
+    names = await member_names(session, case_id)
+    return [
+        {
+            "kind": r.kind,
+            "data": dict(r.data or {}),
+            "member": names.get(r.member_key, r.member_key) if r.member_key else None,
+            "at": r.at.isoformat(),
+            "summary": r.summary,
+        }
+        for r in reversed(list(rows))
+    ]
 
 
 async def escalate(
@@ -78,8 +94,10 @@ async def escalate(
     subject: tuple[str, int] | None = None,
     dedupe_key: str | None = None,
     extra: dict[str, Any] | None = None,
+    with_backup: bool = False,
 ) -> Escalation | None:
-    """Open an escalation and alert the coordinator; None if this one was opened already."""
+    """Open an escalation and alert the coordinator (``with_backup``: and the backup at the same
+    time, the next step being the team lead); None if this one was opened already."""
     assert case.id is not None
     key = dedupe_key or f"{reason}|{subject}|{member.id if member else None}|{now.isoformat()}"
     detail = {
@@ -99,7 +117,7 @@ async def escalate(
         subject_id=subject[1] if subject else None,
         reason=reason,
         detail=detail,
-        level=EscalationLevel.COORDINATOR,
+        level=EscalationLevel.BACKUP if with_backup else EscalationLevel.COORDINATOR,
         created_at=now,
     )
     if new_id is None:
@@ -114,10 +132,12 @@ async def escalate(
         member_key=member.key if member else None,
         summary=f"escalated to the coordinator: {what}"
         + (f" (answer: {answer})" if answer else ""),
-        data={"escalation_id": escalation.id, "reason": reason},
+        data={"escalation_id": escalation.id, "reason": reason, "what": what, "answer": answer},
     )
-    staff = await coordinators(session, case, [case.coordinator_key])
-    goes_at = await alert(session, messenger, case, escalation, staff, now)
+    keys = [case.coordinator_key, case.backup_key] if with_backup else [case.coordinator_key]
+    staff = await coordinators(session, case, keys)
+    kind = MessageKind.ESCALATION_URGENT if reason == EscalationReason.DANGER else None
+    goes_at = await alert(session, messenger, case, escalation, staff, now, kind or ALERT_KIND)
     escalation.escalate_after = goes_at + timedelta(seconds=case.ack_within_s)
     session.add(escalation)
     return escalation
@@ -137,7 +157,7 @@ def alert_params(case: Case, escalation: Escalation) -> dict[str, Any]:
         "who": d.get("who") or "-",
         "what": d.get("what") or "-",
         "answer": d.get("answer") or "-",
-        "events": "\n".join(f"• {e}" for e in d.get("events", [])) or "-",
+        "events": list(d.get("events") or []),
         "escalation_id": escalation.id,
         "what_id": d.get("what_id"),
         "n": d.get("n"),
@@ -151,7 +171,7 @@ async def alert(
     escalation: Escalation,
     staff: list[Member],
     now: datetime,
-    kind: str = MessageKind.ESCALATION,
+    kind: str = ALERT_KIND,
 ) -> datetime:
     """Alert ``staff`` (once each per level); returns when the alert may go to the first of
     them: now, or, while staff keep quiet hours, the morning (urgent alerts go at once)."""
@@ -217,7 +237,12 @@ async def acknowledge(
         summary=f"{by.name} {ACTIONS.get(action, action)}"
         + (f" via {via.upper()}" if via else "")
         + f": {escalation.detail.get('what')}",
-        data={"escalation_id": escalation.id, "action": action, **({"via": via} if via else {})},
+        data={
+            "escalation_id": escalation.id,
+            "action": action,
+            "via": via,
+            "what": escalation.detail.get("what"),
+        },
     )
     return escalation
 

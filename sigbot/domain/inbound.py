@@ -17,12 +17,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sigbot.clock import Clock
 from sigbot.db import Database
 from sigbot.domain.answers import apply_answer
+from sigbot.domain.danger_reply import alert_danger
 from sigbot.domain.escalations import escalate
 from sigbot.domain.matching import find_prompt, members_at, named_cases
 from sigbot.domain.opt_out import from_unknown_sender, stop_or_start
 from sigbot.domain.received import receipt, store_inbound
 from sigbot.domain.shared_numbers import file_held, held, hold, one_per_case
 from sigbot.domain.staff_sms import acknowledge_by_sms, alert_to_acknowledge
+from sigbot.domain.travel_plans import asks_plan, keep_travel_plan
+from sigbot.messages.danger import detect
 from sigbot.messages.replies import ReplyKind, parse_reply
 from sigbot.models import (
     Case,
@@ -55,6 +58,7 @@ class Incoming:
     text: str
     provider_id: str | None = None
     callback: tuple[ReplyKind, int] | None = None
+    command: ReplyKind | None = None  # a command that says what it is: /help is INFO
 
 
 @dataclass
@@ -93,7 +97,8 @@ class InboundHandler:
 
     async def _handle(self, session: AsyncSession, incoming: Incoming) -> InboundResult:
         now = self.clock.now()
-        kind = incoming.callback[0] if incoming.callback else parse_reply(incoming.text)
+        kind = incoming.callback[0] if incoming.callback else incoming.command
+        kind = kind or parse_reply(incoming.text)
         if incoming.provider_id is not None:
             seen = await session.exec(
                 select(InboundMessage.id).where(InboundMessage.provider_id == incoming.provider_id)
@@ -111,6 +116,7 @@ class InboundHandler:
                 provider_id=incoming.provider_id,
                 kind=kind,
                 now=now,
+                danger=detect(incoming.text),
             )
             return InboundResult(kind=kind, unknown_sender=True, inbound_id=inbound_id)
         result = InboundResult(kind=kind, member_keys=[m.key for m in members])
@@ -181,16 +187,39 @@ class InboundHandler:
         row: InboundMessage,
         now: datetime,
     ) -> MessageKind:
-        """An answer to ``prompt``, help, or free text the coordinator reads; returns the kind
-        of receipt the sender gets."""
+        """Danger, an answer to ``prompt``, help, or free text the coordinator reads; returns
+        the kind of receipt the sender gets."""
+        danger = detect(incoming.text) if not (incoming.callback or incoming.command) else None
+        if danger is not None:
+            await alert_danger(
+                session, self.messenger, case=case, member=member, row=row, match=danger, now=now
+            )
+            return MessageKind.DANGER_ANSWER
         if prompt is not None and kind in ANSWERABLE:
             await apply_answer(
                 session, self.messenger, prompt=prompt, member=member, case=case, kind=kind, now=now
             )
             return ACKS[kind]
-        if kind is ReplyKind.HELP:
-            await self._help(session, incoming, case, member, row, now)
+        if kind is ReplyKind.HELP:  # with no question open: the coordinator is alerted at once
+            await escalate(
+                session,
+                self.messenger,
+                case=case,
+                member=member,
+                reason=EscalationReason.HELP,
+                what="asked for help",
+                answer=incoming.text,
+                now=now,
+                dedupe_key=f"help|inbound|{row.id}",
+            )
             return MessageKind.ACK_HELP
+        if kind is ReplyKind.INFO:
+            return MessageKind.INFO  # what the bot does, who their coordinator is, how to stop
+        if kind is ReplyKind.UNKNOWN and prompt is not None and asks_plan(prompt):
+            await keep_travel_plan(
+                session, self.messenger, prompt=prompt, case=case, member=member, row=row, now=now
+            )
+            return MessageKind.ACK_PLAN
         # Free text, or an answer with nothing open to answer: the coordinator reads it.
         await self.messenger.to_coordinators(
             session,
@@ -201,28 +230,6 @@ class InboundHandler:
             now=now,
         )
         return MessageKind.ACK_UNKNOWN
-
-    async def _help(
-        self,
-        session: AsyncSession,
-        incoming: Incoming,
-        case: Case,
-        member: Member,
-        row: InboundMessage,
-        now: datetime,
-    ) -> None:
-        """ "I need help" with no question open: the case's coordinator is alerted at once."""
-        await escalate(
-            session,
-            self.messenger,
-            case=case,
-            member=member,
-            reason=EscalationReason.HELP,
-            what="asked for help",
-            answer=incoming.text,
-            now=now,
-            dedupe_key=f"help|inbound|{row.id}",
-        )
 
     async def _to_cases(
         self,
@@ -267,9 +274,8 @@ class InboundHandler:
         per_case = one_per_case(members)
         named = await named_cases(session, [m.case_id for m in per_case], incoming.text)
         targets = [m for m in per_case if m.case_id in named]
-        if len(targets) != 1 and (
-            kind is ReplyKind.HELP or all(m.role == Role.YOUTH for m in per_case)
-        ):
+        urgent = kind is ReplyKind.HELP or detect(incoming.text) is not None
+        if len(targets) != 1 and (urgent or all(m.role == Role.YOUTH for m in per_case)):
             targets = per_case  # help cannot wait; a young person writing about themself
         if targets:
             return await self._to_cases(session, incoming, kind, targets, now, result)

@@ -86,6 +86,7 @@ async def create_invite(
         kind=JournalKind.INVITE_CREATED,
         member_key=member.key,
         summary=f"Telegram invitation link made for {member.name} (valid 7 days, once){older}",
+        data={"older": revoked.rowcount or 0},
     )
     return member, code
 

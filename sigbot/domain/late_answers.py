@@ -93,6 +93,8 @@ async def close_after_late_yes(
             "escalation_id": escalation.id,
             "action": EscalationAction.ANSWERED_LATE,
             "outbox_id": prompt.id,
+            "what": what,
+            "via": None,
         },
     )
     await messenger.to_coordinators(

@@ -72,7 +72,12 @@ async def plan_meeting(
         at=now,
         kind=JournalKind.MEETING_PLANNED,
         summary=f"{label} {local_minute(starts_at, case.timezone)}",
-        data={"key": key},
+        data={
+            "key": key,
+            "meeting_kind": kind,
+            "starts_at": starts_at.isoformat(),
+            "tz": case.timezone,
+        },
     )
     await set_invitees(session, meeting=meeting, invitees=invitees)
     return meeting
@@ -111,6 +116,7 @@ async def change_meeting(
         changes.append(f"{meeting.status} → {status}")
         meeting.status = EventStatus(status)
     if changes:
+        meeting.sequence += 1
         meeting.updated_at = now
         session.add(meeting)
         record(
@@ -119,7 +125,7 @@ async def change_meeting(
             at=now,
             kind=JournalKind.MEETING_CHANGED,
             summary=f"meeting {meeting.key}: {'; '.join(changes)}",
-            data={"key": meeting.key},
+            data={"key": meeting.key, "changes": list(changes), "tz": case.timezone},
         )
     return changes
 
@@ -136,6 +142,7 @@ async def cancel_meeting(session: AsyncSession, *, meeting: Meeting, now: dateti
     if meeting.status != EventStatus.PLANNED:
         return False
     meeting.status = EventStatus.CANCELLED
+    meeting.sequence += 1
     meeting.updated_at = now
     session.add(meeting)
     record(

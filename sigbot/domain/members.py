@@ -93,6 +93,7 @@ async def add_member(
         kind=JournalKind.MEMBER_ADDED,
         summary=f"{details.name} added as {details.role}",
         member_key=key,
+        data={"role": details.role},
     )
     await session.flush()
     return member

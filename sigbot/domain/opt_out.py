@@ -14,8 +14,10 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from sigbot.domain.danger_reply import help_numbers_to_stranger
 from sigbot.domain.members import unlink_telegram_chat
 from sigbot.journal import record
+from sigbot.messages.danger import DangerMatch
 from sigbot.messages.replies import ReplyKind
 from sigbot.models import (
     Case,
@@ -72,7 +74,7 @@ async def stop_or_start(
             kind=JournalKind.SMS_OPTED_OUT if stop else JournalKind.SMS_OPTED_IN,
             member_key=member.key,
             summary=f"{member.name} {'stopped' if stop else 'restarted'} SMS ({text})",
-            data={"inbound_id": row.id},
+            data={"inbound_id": row.id, "text": text},
         )
         await messenger.to_coordinators(
             session,
@@ -95,8 +97,10 @@ async def from_unknown_sender(
     provider_id: str | None,
     kind: ReplyKind,
     now: datetime,
+    danger: DangerMatch | None = None,
 ) -> int | None:
-    """Keep what an unknown sender wrote and answer neutrally (at most once a day)."""
+    """Keep what an unknown sender wrote and answer neutrally (at most once a day); words that
+    may mean danger get the helplines instead, every time."""
     row = InboundMessage(
         channel=channel,
         address=address,
@@ -107,7 +111,11 @@ async def from_unknown_sender(
     )
     session.add(row)
     await session.flush()
-    if kind in (ReplyKind.STOP, ReplyKind.START) and channel == ChannelKind.SMS:
+    if danger is not None:
+        await help_numbers_to_stranger(
+            session, messenger, route=Route(channel, address), match=danger, row_id=row.id, now=now
+        )
+    elif kind in (ReplyKind.STOP, ReplyKind.START) and channel == ChannelKind.SMS:
         # A number in no case may still say STOP: nothing goes to it after that either.
         await _opt(session, Route(channel, address), stop=kind is ReplyKind.STOP, now=now)
     elif kind not in (ReplyKind.STOP, ReplyKind.START):

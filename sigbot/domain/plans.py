@@ -160,7 +160,11 @@ async def record_plan_version(
         kind=JournalKind.PLAN_VERSION,
         summary=f"action plan version {version} with {len(commitments)} commitments"
         + (f" (after meeting {meeting.key})" if meeting else ""),
-        data={"version": version},
+        data={
+            "version": version,
+            "commitments": len(commitments),
+            "meeting": meeting.key if meeting else None,
+        },
     )
     return action_plan
 

@@ -61,7 +61,15 @@ async def store_inbound(
         kind=JournalKind.REPLY_RECEIVED,
         member_key=member.key,
         summary=f"{member.name} wrote via {incoming.channel}: {shown} → {kind}",
-        data={"inbound_id": row.id, "reply": kind, "in_reply_to": row.in_reply_to},
+        data={
+            "inbound_id": row.id,
+            "reply": kind,
+            "in_reply_to": row.in_reply_to,
+            "channel": incoming.channel,
+            "text": None if incoming.callback else incoming.text,
+            "button": bool(incoming.callback),
+            "held": False,
+        },
     )
     return row
 

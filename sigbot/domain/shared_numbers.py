@@ -76,7 +76,7 @@ async def hold(
             member_key=member.key,
             summary=f"{member.name} wrote via {row.channel} a message about one of their "
             "several cases; it is held until they say which young person it is about",
-            data={"inbound_id": row.id},
+            data={"inbound_id": row.id, "channel": row.channel},
         )
         await messenger.to_coordinators(
             session,
@@ -129,7 +129,14 @@ async def file_held(
             member_key=member.key,
             summary=f"{member.name} wrote via {row.channel} (held until they named the young "
             f"person): {row.body} → {row.reply_kind}",
-            data={"inbound_id": row.id, "reply": row.reply_kind, "held": True},
+            data={
+                "inbound_id": row.id,
+                "reply": row.reply_kind,
+                "held": True,
+                "channel": row.channel,
+                "text": row.body,
+                "button": False,
+            },
         )
         await messenger.to_coordinators(
             session,

@@ -113,7 +113,12 @@ async def raise_level(
         at=now,
         kind=JournalKind.ESCALATION_RAISED,
         summary=f"not acknowledged in time, sent to {target}: {escalation.detail.get('what')}",
-        data={"escalation_id": escalation.id, "level": escalation.level},
+        data={
+            "escalation_id": escalation.id,
+            "level": escalation.level,
+            "target": target,
+            "what": escalation.detail.get("what"),
+        },
     )
     return True
 
@@ -141,7 +146,14 @@ async def follow_hand_overs(session: AsyncSession, messenger: Messenger, *, now:
             kind=JournalKind.CASE_HANDED_OVER,
             summary=f"{hand_over.role} {hand_over.from_key or '-'} → {hand_over.to_key or '-'}: "
             f"{moved} open alerts moved, {told} family members told",
-            data={"hand_over_id": hand_over.id, "moved": moved, "told": told},
+            data={
+                "hand_over_id": hand_over.id,
+                "moved": moved,
+                "told": told,
+                "role": hand_over.role,
+                "from_key": hand_over.from_key or "-",
+                "to_key": hand_over.to_key or "-",
+            },
         )
         done += 1
     return done

@@ -16,9 +16,10 @@ from typing import Any, Protocol
 
 from babel.dates import format_datetime
 
-from sigbot.channels.base import Button
+from sigbot.channels.base import Attachment, Button
 from sigbot.journal_texts import render_lines
 from sigbot.languages import FALLBACK, is_rtl
+from sigbot.messages.attachments import Titles, calendar_file, carries_calendar
 from sigbot.messages.buttons import encode_answer, encode_escalation
 from sigbot.messages.replies import ReplyKind
 from sigbot.messages.texts import (
@@ -31,14 +32,14 @@ from sigbot.messages.texts import (
     PLACE,
     PROMPT_LABELS,
     SMS,
-    SMS_VARIANTS,
     SOME_CASE,
     TELEGRAM,
-    TELEGRAM_VARIANTS,
     TWO_MISSES,
     VALUE_MSGIDS,
 )
+from sigbot.messages.variants import SMS_VARIANTS, TELEGRAM_VARIANTS
 from sigbot.models.enums import ChannelKind, MessageKind
+from sigbot.models.messaging import OutboxMessage
 from sigbot.timeutil import zone
 
 # Parameters whose value may be a message id (VALUE_MSGIDS) to show in the reader's language.
@@ -251,6 +252,16 @@ class MessageComposer:
                 ),
             )
         return ()
+
+    def attachment(self, row: OutboxMessage) -> Attachment | None:
+        """The calendar file a Telegram message about an event's time carries (its title in
+        the message's own language; made from the row alone, so a retry sends the same)."""
+        if not carries_calendar(row):
+            return None
+        params = dict(row.params or {})
+        language = self.language_for(row.kind, row.channel, row.language, params)
+        title = Titles(self.catalog.text).of(row, language)
+        return calendar_file(row, title, row.created_at)
 
     @staticmethod
     def _labels(catalog: Catalog, kind: str, channel: str, language: str) -> None:

@@ -13,6 +13,7 @@ texts may say more: the chat is the person's own and names what and where
 
 from __future__ import annotations
 
+from sigbot.messages.variants import DANGER_WORDS
 from sigbot.models.enums import CaseStatus, EscalationAction, MeetingKind, MessageKind
 
 # The English source texts are the message ids (gettext style).
@@ -170,30 +171,6 @@ TELEGRAM: dict[MessageKind, str] = {
     MessageKind.APPOINTMENT_FOLLOW_UP: "Did you go to {what} {when}?",
 }
 
-# Other wordings of a kind, chosen by the message's ``variant`` parameter: the day-before
-# reminder asks how they will get there (making a plan cut missed court dates most in Fishbane,
-# Reeves & Hall, Science 2020); after a "yes" the later reminders only say "see you".
-SMS_VARIANTS: dict[tuple[MessageKind, str], str] = {
-    (MessageKind.APPOINTMENT_REMINDER, "plan"): "Reminder: appointment {when}. How will you get "
-    "there, and when will you leave? Write it in a few words, or answer 1 coming, 2 help, "
-    "3 can't come.",
-    (MessageKind.MEETING_REMINDER, "plan"): "Reminder: meeting {when}. How will you get there, "
-    "and when will you leave? Write it in a few words, or answer 1 coming, 2 help, "
-    "3 can't come.",
-    (MessageKind.APPOINTMENT_REMINDER, "see_you"): "See you {when}!",
-    (MessageKind.MEETING_REMINDER, "see_you"): "See you {when}!",
-}
-TELEGRAM_VARIANTS: dict[tuple[MessageKind, str], str] = {
-    (MessageKind.APPOINTMENT_REMINDER, "plan"): "Reminder: {what} {when}{at_place}.\nHow will "
-    "you get there, and when do you need to leave? Write it here in a few words, or use the "
-    "buttons.",
-    (MessageKind.MEETING_REMINDER, "plan"): "Reminder: network meeting {when}{at_place}.\nHow "
-    "will you get there, and when do you need to leave? Write it here in a few words, or use "
-    "the buttons.",
-    (MessageKind.APPOINTMENT_REMINDER, "see_you"): "See you {when}: {what}{at_place}.",
-    (MessageKind.MEETING_REMINDER, "see_you"): "See you {when}: network meeting{at_place}.",
-}
-
 # Labels of the yes, help and no buttons of each message that asks something.
 PROMPT_LABELS: dict[MessageKind, tuple[str, str, str]] = {
     MessageKind.APPOINTMENT_REMINDER: ("I'm coming", "I need help", "I can't come"),
@@ -213,14 +190,6 @@ ESCALATION_LABELS: dict[EscalationAction, str] = {
     EscalationAction.MEETING: "Call a meeting",
 }
 PLACE = ", {place}"
-DANGER_WORDS: dict[str, str] = {
-    "suicide": "suicide",
-    "self_harm": "self-harm",
-    "violence": "violence",
-    "threat": "threats",
-    "weapon": "a weapon",
-    "abuse": "abuse",
-}
 FALLBACK_TRYING = " Trying their other channel."
 FALLBACK_NONE = " Please contact them another way."
 # Values that reach coordinators inside other texts; translated when they are known ids.

@@ -15,7 +15,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from sigbot import journal_texts
-from sigbot.messages import texts
+from sigbot.messages import texts, variants
 
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
 DOMAIN = "sigbot"
@@ -73,7 +73,7 @@ class Translator:
 def all_msgids() -> list[str]:
     """Every message id sigbot uses (the template catalog is built from these)."""
     ids: list[str] = [*texts.SMS.values(), *texts.TELEGRAM.values()]
-    ids.extend([*texts.SMS_VARIANTS.values(), *texts.TELEGRAM_VARIANTS.values()])
+    ids.extend([*variants.SMS_VARIANTS.values(), *variants.TELEGRAM_VARIANTS.values()])
     for labels in texts.PROMPT_LABELS.values():
         ids.extend(labels)
     ids.extend(texts.ESCALATION_LABELS.values())

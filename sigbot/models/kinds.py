@@ -138,6 +138,7 @@ class JournalKind(StrEnum):
     REPLY_HELD = "reply.held"
     REPLY_DANGER = "reply.danger"
     TRAVEL_PLAN = "answer.plan"
+    REMINDERS_QUIETED = "reminders.quieted"
     INBOUND_ERASED = "inbound.erased"
     SMS_OPTED_OUT = "sms.opted_out"
     SMS_OPTED_IN = "sms.opted_in"

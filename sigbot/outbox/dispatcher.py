@@ -131,7 +131,7 @@ class Dispatcher:
         )
         try:
             result: SendResult | SendError = await self.channels[row.channel].send(
-                Outgoing(row.address, row.body, buttons)
+                Outgoing(row.address, row.body, buttons, self.messenger.composer.attachment(row))
             )
         except SendError as exc:
             result = exc

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from sigbot.channels.base import Button
+from sigbot.channels.base import Attachment, Button
 from sigbot.domain.consent import may_receive_now
 from sigbot.journal import record
 from sigbot.models import (
@@ -39,12 +39,15 @@ class Composer(Protocol):
 
     def render(self, kind: str, channel: str, language: str, params: dict[str, Any]) -> str:
         """The message body for ``channel`` in ``language``."""
-        ...
 
     def buttons(
         self, kind: str, channel: str, language: str, outbox_id: int, params: dict[str, Any]
     ) -> tuple[tuple[Button, ...], ...]:
         """Answer buttons (Telegram) for a message; empty when it asks nothing."""
+        ...
+
+    def attachment(self, row: OutboxMessage) -> Attachment | None:
+        """A file the message carries (a calendar file on Telegram), or None."""
         ...
 
     def expects_reply(self, kind: str) -> bool:

@@ -127,6 +127,7 @@ async def _import(
             at=now,
             kind=JournalKind.PLAN_IMPORTED,
             summary="plan file re-imported: " + ("; ".join(work.changes) or "no visible change"),
+            data={"changes": list(work.changes), "tz": case.timezone},
         )
     await session.flush()
 

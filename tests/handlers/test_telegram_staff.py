@@ -245,17 +245,22 @@ async def stranger_chat(env: Env) -> int:
 async def test_anyone_else_gets_the_unknown_command_answer(
     db: Database, clock: FakeClock, who: Callable[[Env], Awaitable[int]]
 ) -> None:
-    """Family, strangers and disabled accounts get what /nonsense gets, and learn nothing."""
+    """Family, strangers and disabled accounts get what /nonsense gets, and learn nothing;
+    their /help is the family's: what the bot does (a stranger: that it does not know them)."""
     async with make_env(db, clock) as env, bot_app(env) as app:
         await env.load()
         await staff(env, "jonas", 2002)  # the backup: an account that sees the case
         await miss_bup_reminder(env)
         chat = await who(env)
         unknown = [m.text for m in await say(env, app, chat, "/nonsense")]
-        for command in ("/today", "/alerts", f"/case {REF}", "/help"):
+        for command in ("/today", "/alerts", f"/case {REF}"):
             answered = [m.text for m in await say(env, app, chat, command)]
             assert answered == unknown, command
             assert not any(REF in text or "BUP" in text for text in answered)
+        helped = [m.text for m in await say(env, app, chat, "/help")]
+        assert not any(REF in text or "BUP" in text for text in helped)
+        expected = {family_chat: "SIG-grupp", stranger_chat: "känner inte igen dig"}.get(who)
+        assert [expected in text for text in helped] == ([True] if expected else [])
         assert await account_reads(env, REF) == []
         assert menus(env) == []
 

@@ -40,10 +40,10 @@ async def test_consent_warnings_and_expiry(db: Database, clock: FakeClock) -> No
     async with make_env(db, clock) as env:
         await env.load(plan(commitments=commitments, valid_until="2026-12-31"))
         await run_until(env, local(2026, 12, 2, 12, 0), step=timedelta(hours=6))
-        warnings = [m.text for m in env.tg.messages_to(2001) if "samtycke" in m.text]
+        warnings = [m.text for m in env.tg.messages_to(2001) if "samtycke går ut" in m.text]
         assert len(warnings) == 1 and "30 dagar" in warnings[0]
         await run_until(env, local(2026, 12, 25, 12, 0), step=timedelta(hours=6))
-        warnings = [m.text for m in env.tg.messages_to(2001) if "samtycke" in m.text]
+        warnings = [m.text for m in env.tg.messages_to(2001) if "samtycke går ut" in m.text]
         assert len(warnings) == 2 and "7 dagar" in warnings[1]
         await run_until(env, local(2027, 1, 3, 12, 0), step=timedelta(hours=6))
         async with env.db.session() as session:

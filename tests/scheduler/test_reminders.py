@@ -28,7 +28,12 @@ async def test_default_reminders_day_before_and_two_hours_before(
             local(2026, 11, 26, 8, 0),
         ]
         texts = [m.text for m in env.tg.messages_to(1001) if "BUP" in m.text]
-        assert texts[0] == "Påminnelse: BUP tors 26 nov. 10:00, BUP Järva. Kommer du?"
+        assert texts[0] == (
+            "Påminnelse: BUP tors 26 nov. 10:00, BUP Järva.\n"
+            "Hur tar du dig dit, och när behöver du gå hemifrån? "
+            "Skriv det här med några ord, eller använd knapparna."
+        )  # the day before: make a plan (Fishbane, Reeves & Hall 2020)
+        assert texts[1] == "Påminnelse: BUP tors 26 nov. 10:00, BUP Järva. Kommer du?"
         assert env.tg.messages_to(1001)[-1].reply_markup is not None
 
 

@@ -55,13 +55,18 @@ def queued(decisions: list[object]) -> list[tuple[str, str, object]]:
 
 
 def test_an_appointment_gets_the_default_reminders() -> None:
-    """Without `remind`: 18:00 the day before and two hours before, each chased."""
+    """Without `remind`: 18:00 the day before and two hours before, each chased; the one the
+    day before also asks how they will get there; two hours after, whether they went."""
     decisions = event_reminders.appointments(state(appointments=[appointment()]), NOW)
     assert queued(decisions) == [
+        (MessageKind.APPOINTMENT_FOLLOW_UP, BUP + "went", local(2026, 11, 26, 12, 0)),
         (MessageKind.APPOINTMENT_REMINDER, BUP + "0", local(2026, 11, 25, 18, 0)),
         (MessageKind.APPOINTMENT_REMINDER, BUP + "1", local(2026, 11, 26, 8, 0)),
     ]
-    assert all(d.chase and d.not_after == BUP_AT for d in decisions if isinstance(d, Queue))
+    follow_up, day_before, two_hours = (d for d in decisions if isinstance(d, Queue))
+    assert all(d.chase and d.not_after == BUP_AT for d in (day_before, two_hours))
+    assert [d.params.get("variant") for d in (day_before, two_hours)] == ["plan", None]
+    assert not follow_up.chase  # "did you go?" unanswered stays "not known", no alert
 
 
 def test_a_moved_appointment_cancels_closes_and_tells() -> None:
@@ -79,7 +84,7 @@ def test_a_moved_appointment_cancels_closes_and_tells() -> None:
         f"appt-moved|7|{int(BUP_AT.timestamp())}",
         NOW,
     )
-    assert len(queued(decisions)) == 3
+    assert len(queued(decisions)) == 4  # moved notice, did-you-go, two reminders
 
 
 @pytest.mark.parametrize(
@@ -157,7 +162,12 @@ def test_a_due_commitment_asks_and_a_yes_marks_it_done() -> None:
     done = commitments_due.plan(state(commitments=[commitment(due_at=due)], outbox=answered), NOW)
     assert done[1:] == [
         CommitmentDone(11),
-        Journal(JournalKind.COMMITMENT_DONE, "Noah did: Gå till skolan", member_key="noah"),
+        Journal(
+            JournalKind.COMMITMENT_DONE,
+            "Noah did: Gå till skolan",
+            member_key="noah",
+            data={"text": "Gå till skolan"},
+        ),
     ]
 
 

@@ -67,7 +67,7 @@ def test_import_then_journal_shows_the_case(run: Run, database_url: str) -> None
     assert "ST-2026-014: created" in result.output
     again = run("import", str(EXAMPLE))
     assert "ST-2026-014: unchanged" in again.output
-    text = run("journal", "ST-2026-014")
+    text = run("journal", "ST-2026-014", "--lang", "en")
     assert text.exit_code == 0
     assert "case ST-2026-014 created (active)" in text.output
     as_json = run("journal", "ST-2026-014", "--format", "json")

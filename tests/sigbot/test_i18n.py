@@ -29,8 +29,8 @@ def test_every_message_is_translated_with_the_same_placeholders(language: str) -
 
 
 def test_unknown_language_falls_back_to_swedish() -> None:
-    """A member with language 'so' (no catalog yet) gets Swedish, never an empty text."""
-    assert Translator().lookup("so", SMS["ack_yes"]) == "Tack för ditt svar!"
+    """A member with language 'ti' (no catalog yet) gets Swedish, never an empty text."""
+    assert Translator().lookup("ti", SMS["ack_yes"]) == "Tack för ditt svar!"
 
 
 @pytest.mark.parametrize(

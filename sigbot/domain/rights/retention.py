@@ -87,7 +87,7 @@ async def erase_unmatched_inbound(session: AsyncSession, *, before: datetime, no
             kind=JournalKind.INBOUND_ERASED,
             summary=f"{count} text(s) from unknown senders received before "
             f"{before.date().isoformat()} erased",
-            data={"count": count},
+            data={"count": count, "before": before.date().isoformat()},
         )
     await session.flush()
     return count

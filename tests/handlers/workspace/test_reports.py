@@ -66,4 +66,4 @@ async def test_the_closing_summary_lists_goals_per_area(ws: Workspace) -> None:
     assert page.status_code == 200
     assert "Gå till skolan varje dag" in page.text and "Noah" in page.text
     assert "Träffa Noah efter helgen" in page.text
-    assert '<html lang="sv">' in page.text
+    assert '<html lang="sv" dir="ltr">' in page.text

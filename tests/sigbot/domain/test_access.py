@@ -155,4 +155,9 @@ async def test_every_access_writes_a_journal_line(db: Database, clock: FakeClock
         ("account.read", "Anna (anna) read: case page"),
         ("account.changed", "Anna (anna) changed: appointment added"),
     ]
-    assert lines[1].data == {"account": "anna", "what": "appointment added", "appointment": 7}
+    assert lines[1].data == {
+        "account": "anna",
+        "what": "appointment added",
+        "name": "Anna",
+        "appointment": 7,
+    }

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from sigbot.languages import codes
 from sigbot.messages.composer import MessageComposer
 from sigbot.messages.sms_segments import segments
 from sigbot.messages.texts import SMS, TELEGRAM
@@ -20,9 +21,9 @@ from sigbot.messages.translator import Translator
 from sigbot.models.enums import ChannelKind, MessageKind
 
 CASE_REF = "ST-2026-014"
-# sv and en have catalogs; ar has none and falls back (to Swedish, with an Arabic date).
-LANGUAGES = ["sv", "en", "ar"]
-WITH_CATALOG = frozenset({"sv", "en"})
+# Every language sigbot speaks, and Tigrinya, which has no catalog yet (it falls back to Swedish).
+LANGUAGES = [*codes(), "ti"]
+ONE_SEGMENT = frozenset({"sv", "en"})
 FREE_TEXT = "Noah was beaten up by Malik at Tensta centrum, he has a knife"
 # Every parameter any kind takes, filled with what must never reach a lock screen.
 PARAMS: dict[str, Any] = {
@@ -100,7 +101,7 @@ STAFF_KINDS = frozenset(
 )
 # Alerts a coordinator acknowledges, and how each language says "answer 1".
 ACKNOWLEDGED = frozenset({MessageKind.ESCALATION, MessageKind.ESCALATION_TEAM_LEAD})
-ANSWER_ONE = {"sv": "Svara 1", "en": "Answer 1", "ar": "Svara 1"}
+ANSWER_ONE = {"sv": "Svara 1", "en": "Answer 1", "ar": "1", "so": "1", "ti": "Svara 1"}
 
 
 def _sms(kind: MessageKind, language: str, params: dict[str, Any] = PARAMS) -> str:
@@ -126,7 +127,7 @@ def test_sms_names_nobody_and_fits_one_segment(kind: MessageKind, language: str)
     (two at most where a language without a catalog brings its own script)."""
     body = _sms(kind, language)
     assert [word for word in SECRETS if word in body.lower()] == [], body
-    assert segments(body) <= (1 if language in WITH_CATALOG else 2), (len(body), body)
+    assert segments(body) <= (1 if language in ONE_SEGMENT else 2), (len(body), body)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
