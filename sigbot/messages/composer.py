@@ -94,6 +94,8 @@ class _Watched:
 ISOLATE_START, ISOLATE_END = "\u2068", "\u2069"  # FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE
 # Values put into a text that are not words of the reader's language.
 ISOLATED_VALUES = (
+    "answer",
+    "channel",
     "when",
     "case",
     "date",
@@ -195,7 +197,8 @@ class MessageComposer:
             )
             values["alerts"] = sum(int(case.get("alerts") or 0) for case in cases)
         if "items" in params:
-            values["items"] = "\n".join(f"• {item}" for item in params["items"])
+            items = [isolate(str(i)) if is_rtl(language) else str(i) for i in params["items"]]
+            values["items"] = "\n".join(f"• {item}" for item in items)
         if isinstance(params.get("events"), list):
             values["events"] = render_lines(params["events"], language, catalog)
         if kind == MessageKind.DELIVERY_FAILED:
