@@ -1,4 +1,4 @@
-"""Screenshots of the workspace's pages, in English and in Swedish, for a person to look at.
+"""Screenshots of the workspace's pages, in every language the workspace speaks, for a person to look at.
 
 Starts the workspace exactly as the browser tests do (tests/browser/live.py): the example case
 on a throwaway SQLite file, the fake Telegram and Twilio servers, a day of reminders, replies
@@ -40,7 +40,7 @@ PAGES = {
     "case-summary": "/cases/ST-2026-014/summary",
     "not-found": "/cases/ST-0000-000",
 }
-LOCALES = {"en": "en-GB", "sv": "sv-SE"}
+LOCALES = {"en": "en-GB", "sv": "sv-SE", "ar": "ar-SE", "so": "so-SO"}
 
 
 async def some_activity(ws: Workspace) -> None:

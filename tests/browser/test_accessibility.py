@@ -66,3 +66,26 @@ async def test_the_check_finds_a_field_without_a_label(chromium_path: str, axe_j
         "critical: label",
         "serious: color-contrast",
     ]
+
+
+@pytest.mark.parametrize(
+    "path", [pytest.param("/", id="day"), pytest.param("/cases/ST-2026-014", id="case")]
+)
+async def test_the_arabic_workspace_runs_right_to_left_and_passes_the_check(
+    live: Live, axe_js: Path, path: str
+) -> None:
+    """An Arabic account's pages are dir="rtl", lang="ar", in Arabic, and axe finds nothing
+    serious: the navigation starts at the right edge, case references read left to right."""
+    await live.ws.account("maja", language="ar")
+    await noah_asks_for_help(live.ws)
+    page = await live.logged_in("maja", bypass_csp=True)
+    await page.goto(path)
+    assert await page.evaluate("() => [document.dir, document.documentElement.lang]") == [
+        "rtl",
+        "ar",
+    ]
+    nav = await page.locator("header nav, nav").first.bounding_box()
+    first_link = await page.locator("nav a").first.bounding_box()  # the main navigation
+    assert nav and first_link and first_link["x"] > nav["x"] + nav["width"] / 2
+    found = await serious_violations(page, axe_js)
+    assert not found, f"axe on {path} (ar):\n" + "\n".join(found)
