@@ -9,6 +9,7 @@ stored, so a line reads the same in English whichever way it is made.
 
 from __future__ import annotations
 
+from sigbot.messages.kind_names import KIND_NAMES
 from sigbot.messages.variants import DANGER_WORDS
 from sigbot.models.kinds import JournalKind as K
 
@@ -204,6 +205,7 @@ WORDS: dict[str, dict[str, str]] = {
 }
 # Fields whose value is another field's words.
 WORDS |= {
+    "kind": KIND_NAMES,
     "previous": WORDS["status"],
     "topics": WORDS["topic"],
     "via": WORDS["channel"],

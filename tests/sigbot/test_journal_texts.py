@@ -152,7 +152,7 @@ def test_swedish_words_dates_and_english() -> None:
         "sv",
         CATALOG,
     )
-    assert sent == "check_in skickat till Ali via Telegram: How is school going?"
+    assert sent == "avstämningen skickades till Ali via Telegram: How is school going?"
     changed = describe(K.MEETING_CHANGED, EXAMPLES[K.MEETING_CHANGED][0], None, "", "sv", CATALOG)
     assert changed == "möte m1: flyttat 1 dec. 2026 15:00 → 2 dec. 2026 15:00"
 
