@@ -1,187 +1,34 @@
-"""The case itself: creating it, its settings, its life cycle (docs/domain.md, "Life cycle of a
-case") and who coordinates it. Every client moves a case through these, so a status change
-always leaves a ``case_status_change`` row and a ``case.status`` journal entry. Shared by all
-domain operations: the :class:`RuleBroken` error and the :data:`KEEP` marker."""
+"""The case's life cycle (docs/domain.md, "Life cycle of a case"): pause, resume, close, rest.
+Every client moves a case through these, so a status change always leaves a
+``case_status_change`` row and a ``case.status`` journal entry whose data carries what each
+reader's sentence needs (sigbot/journal_templates.py).
+
+The one door to case operations: creating a case, its settings, its coordinators and the shared
+:class:`RuleBroken` and :data:`KEEP` live in ``case_setup`` and are re-exported here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import Enum
-from typing import Any, Final
+from datetime import datetime
+from typing import Any
 
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from sigbot.domain.case_setup import CLOSING as CLOSING
+from sigbot.domain.case_setup import DEFAULT_PAUSE as DEFAULT_PAUSE
+from sigbot.domain.case_setup import DEFAULT_QUIET_HOURS as DEFAULT_QUIET_HOURS
+from sigbot.domain.case_setup import KEEP as KEEP
+from sigbot.domain.case_setup import CaseSettings as CaseSettings
+from sigbot.domain.case_setup import Keep as Keep
+from sigbot.domain.case_setup import RuleBroken as RuleBroken
+from sigbot.domain.case_setup import change_settings as change_settings
+from sigbot.domain.case_setup import check_outcome as check_outcome
+from sigbot.domain.case_setup import create_case as create_case
+from sigbot.domain.case_setup import hand_over as hand_over
+from sigbot.domain.case_setup import row_id as row_id
 from sigbot.journal import record
-from sigbot.models import Case, CaseStatus, CaseStatusChange, EscalationLevel, JournalKind, Member
-from sigbot.models.enums import STAFF_ROLES
-from sigbot.models.messaging import HandOver
-from sigbot.timeutil import zone
-from sigbot.timing import QUIET_HOURS_DEFAULT, QuietHours, parse_quiet_hours
-
-DEFAULT_PAUSE = timedelta(days=61)  # "about two months" (docs/plan-file.md)
-DEFAULT_QUIET_HOURS = parse_quiet_hours(QUIET_HOURS_DEFAULT)
-CLOSING = frozenset({CaseStatus.CLOSED, CaseStatus.RESTING})
-
-
-class RuleBroken(ValueError):
-    """A change the domain refuses; the message says why, in words a coordinator can act on."""
-
-
-class Keep(Enum):
-    """Marks an argument left out of a change, where None would mean "clear it"."""
-
-    KEEP = "keep"
-
-
-KEEP: Final = Keep.KEEP
-
-
-def row_id(row: Any) -> int:
-    """The id of a flushed row (every foreign key needs one)."""
-    assert row.id is not None, "row must be flushed first"
-    return int(row.id)
-
-
-@dataclass(frozen=True)
-class CaseSettings:
-    """How sigbot times messages for one case: its zone, quiet hours and escalation timings."""
-
-    timezone: str = "Europe/Stockholm"
-    quiet_hours: QuietHours | None = DEFAULT_QUIET_HOURS
-    no_reply_after: timedelta = timedelta(hours=2)
-    ack_within: timedelta = timedelta(hours=4)
-
-    def check(self) -> None:
-        """Refuse an unknown zone or a timing that is not longer than zero."""
-        try:
-            zone(self.timezone)
-        except ValueError as exc:
-            raise RuleBroken(str(exc)) from None
-        for label, value in (("no-reply", self.no_reply_after), ("ack time", self.ack_within)):
-            if value <= timedelta(0):
-                raise RuleBroken(f"{label} must be longer than zero")
-
-
-async def create_case(
-    session: AsyncSession,
-    *,
-    ref: str,
-    coordinator_key: str,
-    now: datetime,
-    status: str = CaseStatus.ACTIVE,
-    backup_key: str | None = None,
-    settings: CaseSettings | None = None,
-    reason: str | None = None,
-    paused_until: datetime | None = None,
-    outcome: str | None = None,
-) -> Case:
-    """A new case, journaled ``case.created``; its people are added afterwards (members.py),
-    so the coordinator keys are checked by :func:`hand_over`, not here."""
-    settings = settings or CaseSettings()
-    settings.check()
-    _check_outcome(CaseStatus(status), outcome)
-    if paused_until is not None and status != CaseStatus.PAUSED:
-        raise RuleBroken("only a paused case has an end date")
-    if (await session.exec(select(Case).where(Case.ref == ref))).first() is not None:
-        raise RuleBroken(f"a case {ref!r} exists already")
-    if status == CaseStatus.PAUSED and paused_until is None:
-        paused_until = now + DEFAULT_PAUSE
-    case = Case(
-        ref=ref,
-        status=status,
-        status_since=now,
-        status_reason=reason,
-        outcome=outcome,
-        paused_until=paused_until,
-        coordinator_key=coordinator_key,
-        backup_key=backup_key,
-        created_at=now,
-        updated_at=now,
-    )
-    _apply_settings(case, settings)
-    session.add(case)
-    await session.flush()
-    summary = f"case {ref} created ({status})"
-    record(session, case_id=case.id, at=now, kind=JournalKind.CASE_CREATED, summary=summary)
-    session.add(
-        CaseStatusChange(
-            case_id=row_id(case), to_status=status, at=now, reason=reason, planned_end=paused_until
-        )
-    )
-    return case
-
-
-def _apply_settings(case: Case, settings: CaseSettings) -> list[str]:
-    wanted = (
-        ("timezone", settings.timezone, "time zone"),
-        ("quiet_hours", settings.quiet_hours, "quiet hours"),
-        ("no_reply_after_s", int(settings.no_reply_after.total_seconds()), "no-reply"),
-        ("ack_within_s", int(settings.ack_within.total_seconds()), "ack time"),
-    )
-    changed = []
-    for attr, value, label in wanted:
-        if getattr(case, attr) != value:
-            setattr(case, attr, value)
-            changed.append(f"{label} changed")
-    return changed
-
-
-async def change_settings(
-    session: AsyncSession, *, case: Case, settings: CaseSettings, now: datetime
-) -> list[str]:
-    """Set the case's zone, quiet hours and escalation timings; returns what changed
-    ("quiet hours changed"). Not journaled on its own: the caller's entry names the changes
-    (a plan import lists them in ``plan.imported``)."""
-    settings.check()
-    changed = _apply_settings(case, settings)
-    if changed:
-        case.updated_at = now
-        session.add(case)
-    return changed
-
-
-async def hand_over(
-    session: AsyncSession,
-    *,
-    case: Case,
-    now: datetime,
-    coordinator_key: str | None = None,
-    backup_key: str | Keep | None = KEEP,
-) -> list[str]:
-    """Give the case another coordinator and/or backup (None: no backup); returns what changed.
-
-    Both active staff of the case, not one person (docs/architecture.md, "Escalation ladder");
-    each change leaves a ``hand_over`` row for the planner (domain/staff.py); caller journals.
-    """
-    new_coordinator = coordinator_key or case.coordinator_key
-    new_backup = case.backup_key if isinstance(backup_key, Keep) else backup_key
-    if new_backup is not None and new_backup == new_coordinator:
-        raise RuleBroken("the backup must be another coordinator")
-    changed = []
-    for attr, key, role in (
-        ("coordinator_key", new_coordinator, EscalationLevel.COORDINATOR),
-        ("backup_key", new_backup, EscalationLevel.BACKUP),
-    ):
-        if (old := getattr(case, attr)) == key:
-            continue
-        query = select(Member).where(Member.case_id == case.id, Member.key == key)
-        member = (await session.exec(query)).first() if key is not None else None
-        if key is not None and (not member or not member.active or member.role not in STAFF_ROLES):
-            raise RuleBroken(f"{key!r} is not an active coordinator in case {case.ref}")
-        session.add(HandOver(case_id=row_id(case), role=role, from_key=old, to_key=key, at=now))
-        setattr(case, attr, key)
-        changed.append(f"{role} changed")
-    if changed:
-        case.updated_at = now
-        session.add(case)
-    return changed
-
-
-def _check_outcome(status: CaseStatus, outcome: str | None) -> None:
-    if outcome is not None and status not in CLOSING:
-        raise RuleBroken("only a closed case has an outcome")
+from sigbot.models import Case, CaseStatus, CaseStatusChange, JournalKind
+from sigbot.timeutil import ensure_utc, zone
 
 
 def status_summary(
@@ -194,6 +41,53 @@ def status_summary(
     if planned_end is not None:
         summary += f", until {planned_end.astimezone(zone(tz_name)).date().isoformat()}"
     return summary
+
+
+def status_data(
+    previous: str, status: str, *, reason: str | None, planned_end: datetime | None, tz_name: str
+) -> dict[str, Any]:
+    """The ``case.status`` entry's data, each field its templates name: the end as a UTC
+    moment (a reader sees the day in ``tz``), and no reason when it is empty, as the summary."""
+    return {
+        "previous": str(previous),
+        "status": str(status),
+        "reason": reason or None,
+        "planned_end": None if planned_end is None else ensure_utc(planned_end).isoformat(),
+        "tz": tz_name,
+    }
+
+
+def _check_move(
+    previous: str, wanted: CaseStatus, *, planned_end: datetime | None, outcome: str | None
+) -> None:
+    if previous == wanted:
+        raise RuleBroken(f"the case is {wanted} already")
+    check_outcome(wanted, outcome)
+    if planned_end is not None and wanted not in (CaseStatus.PAUSED, CaseStatus.RESTING):
+        raise RuleBroken("only a paused or resting case has an end date")
+
+
+def _move(
+    case: Case,
+    wanted: CaseStatus,
+    *,
+    now: datetime,
+    reason: str | None,
+    planned_end: datetime | None,
+    outcome: str | None,
+) -> None:
+    """Set the case's status fields; closed → resting keeps what the closing said."""
+    tail_of_closing = wanted in CLOSING and case.status in CLOSING
+    case.paused_until = planned_end if wanted == CaseStatus.PAUSED else None
+    if wanted == CaseStatus.RESTING and planned_end is not None:
+        case.resting_until = planned_end
+    case.status = wanted
+    case.status_since = now
+    case.updated_at = now
+    if reason is not None or not tail_of_closing:
+        case.status_reason = reason
+    if outcome is not None or not tail_of_closing:
+        case.outcome = outcome
 
 
 async def change_status(
@@ -213,24 +107,10 @@ async def change_status(
     unless new ones are given: resting is the tail of a closing (docs/plan-file.md)."""
     wanted = CaseStatus(status)
     previous = case.status
-    if previous == wanted:
-        raise RuleBroken(f"the case is {wanted} already")
-    _check_outcome(wanted, outcome)
-    if planned_end is not None and wanted not in (CaseStatus.PAUSED, CaseStatus.RESTING):
-        raise RuleBroken("only a paused or resting case has an end date")
-    tail_of_closing = wanted in CLOSING and previous in CLOSING
+    _check_move(previous, wanted, planned_end=planned_end, outcome=outcome)
     if wanted == CaseStatus.PAUSED:
         planned_end = planned_end or now + DEFAULT_PAUSE
-    case.paused_until = planned_end if wanted == CaseStatus.PAUSED else None
-    if wanted == CaseStatus.RESTING and planned_end is not None:
-        case.resting_until = planned_end
-    case.status = wanted
-    case.status_since = now
-    case.updated_at = now
-    if reason is not None or not tail_of_closing:
-        case.status_reason = reason
-    if outcome is not None or not tail_of_closing:
-        case.outcome = outcome
+    _move(case, wanted, now=now, reason=reason, planned_end=planned_end, outcome=outcome)
     session.add(case)
     session.add(
         CaseStatusChange(
@@ -242,10 +122,11 @@ async def change_status(
             planned_end=planned_end,
         )
     )
+    tz_name = case.timezone
     summary = summary or status_summary(
-        previous, wanted, reason=reason, planned_end=planned_end, tz_name=case.timezone
+        previous, wanted, reason=reason, planned_end=planned_end, tz_name=tz_name
     )
-    data = {"previous": previous, "status": str(wanted)}
+    data = status_data(previous, wanted, reason=reason, planned_end=planned_end, tz_name=tz_name)
     record(
         session, case_id=case.id, at=now, kind=JournalKind.CASE_STATUS, summary=summary, data=data
     )

@@ -224,6 +224,7 @@ def test_cli_journal_speaks_swedish_by_default_and_keeps_json_fields(
     (plan,) = [e for e in entries if e["kind"] == "plan.version"]
     assert plan["summary"] == "action plan version 1 with 4 commitments"
     assert plan["text"] == "handlingsplan version 1 med 4 åtaganden"
-    assert entries[0]["summary"] == entries[0]["text"] == "case ST-2026-014 created (active)"
+    assert entries[0]["summary"] == "case ST-2026-014 created (active)"
+    assert entries[0]["text"] == "ärende ST-2026-014 skapat (aktivt)"
     refused = runner.invoke(app, ["journal", "ST-2026-014", "--lang", "xx"])
     assert refused.exit_code != 0

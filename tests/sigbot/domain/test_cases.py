@@ -117,7 +117,12 @@ async def test_status_changes(
     assert (rows[-1].from_status, rows[-1].to_status) == (start, status)
     assert rows[-1].reason == kwargs.get("reason")
     assert (lines[-1].kind, lines[-1].summary) == ("case.status", summary)
-    assert lines[-1].data == {"previous": start, "status": status}
+    assert {k: lines[-1].data[k] for k in ("previous", "status", "reason", "tz")} == {
+        "previous": start,
+        "status": status,
+        "reason": kwargs.get("reason"),
+        "tz": "Europe/Stockholm",
+    }
 
 
 async def test_resting_keeps_the_closing_outcome(db: Database, clock: FakeClock) -> None:
