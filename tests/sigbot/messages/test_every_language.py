@@ -149,3 +149,13 @@ def test_an_sms_names_no_one_and_quotes_nothing(
         "gå till skolan",
     ):
         assert secret not in body, (secret, body)
+
+
+@pytest.mark.parametrize("language", codes())
+@pytest.mark.parametrize("channel", CHANNELS)
+@pytest.mark.parametrize("kind", [MessageKind.DANGER_ANSWER, MessageKind.DANGER_ANSWER_UNKNOWN])
+def test_the_danger_answer_gives_every_number_in_every_language(
+    kind: MessageKind, channel: str, language: str
+) -> None:
+    body = render(kind, None, channel, language)
+    assert all(number in body for number in ("112", "116 111", "90101")), body
