@@ -1,4 +1,4 @@
-"""Screenshots of the workspace's pages, in every language the workspace speaks, for a person to look at.
+"""Screenshots of the workspace's pages in every language it speaks, for a person to look at.
 
 Starts the workspace exactly as the browser tests do (tests/browser/live.py): the example case
 on a throwaway SQLite file, the fake Telegram and Twilio servers, a day of reminders, replies

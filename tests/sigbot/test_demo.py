@@ -18,7 +18,8 @@ async def test_demo_plays_four_weeks(tmp_path: Path) -> None:
     text = "\n".join(lines)
     assert counts["sent"] > 50 and counts["answers"] > 20
     assert "the reminder of an appointment sent to Noah via Telegram: Påminnelse: BUP" in text
-    assert "no answer from Leila to the question whether a promise was kept" in text  # the missed commitment
+    # the missed commitment
+    assert "no answer from Leila to the question whether a promise was kept" in text
     assert "escalated to the coordinator" in text
     assert "Maja will call" in text  # acknowledged
     assert "not acknowledged in time, sent to backup jonas" in text
