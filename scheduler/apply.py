@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import Update, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -196,11 +196,7 @@ class Applier:
         """Mark the question unanswered, once: a compare-and-set, so of two planners racing
         only one records the miss."""
         (prompt,) = self._rows((d.outbox_id,))
-        settle = (
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id) == d.outbox_id, col(OutboxMessage.answered_at).is_(None))
-            .values(answer=Answer.NONE, answered_at=self.now)
-        )
+        settle = settle_statement(d.outbox_id, self.now)
         result = await (await self.session.connection()).execute(settle)
         if result.rowcount == 0:
             self.settled_elsewhere.add(d.outbox_id)
@@ -261,3 +257,12 @@ class Applier:
         for name, value in values.items():
             setattr(row, name, value)
         self.session.add(row)
+
+
+def settle_statement(outbox_id: int, now: datetime) -> Update:
+    """Mark one question unanswered unless someone settled it first (by primary key)."""
+    return (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == outbox_id, col(OutboxMessage.answered_at).is_(None))
+        .values(answer=Answer.NONE, answered_at=now)
+    )

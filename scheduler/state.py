@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from sigbot.models import (
     ActionPlan,
@@ -117,40 +118,65 @@ class CaseState:
         return moment.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
 
 
+# The tables read per case by ``case_id`` (each has an index on it).
+CASE_TABLES: tuple[type[SQLModel], ...] = (
+    Member,
+    Meeting,
+    Commitment,
+    Consent,
+    Appointment,
+    OutboxMessage,
+)
+
+
+def by_case(model: type[T], case_id: int) -> SelectOfScalar[T]:
+    """Every row of ``model`` in one case, in the order they were made."""
+    table: Any = model  # every table in CASE_TABLES has case_id and id
+    return select(model).where(table.case_id == case_id).order_by(table.id)
+
+
+def invitations_query(meeting_ids: list[int]) -> SelectOfScalar[MeetingInvitation]:
+    """The invitations to these meetings, all at once."""
+    return (
+        select(MeetingInvitation)
+        .where(col(MeetingInvitation.meeting_id).in_(meeting_ids))
+        .order_by(col(MeetingInvitation.id))
+    )
+
+
+def current_plan_query(case_id: int) -> SelectOfScalar[ActionPlan]:
+    """The case's plans, newest version first (served by the (case_id, version) key)."""
+    return (
+        select(ActionPlan)
+        .where(ActionPlan.case_id == case_id)
+        .order_by(col(ActionPlan.version).desc())
+    )
+
+
 async def load_state(session: AsyncSession, case: Case, policy: PlanningPolicy) -> CaseState:
     """Read one case's snapshot: members, consents, events, the current plan and its messages."""
-    members = await _all(session, Member, Member.case_id == case.id)
-    meetings = await _all(session, Meeting, Meeting.case_id == case.id)
+    case_id = case.id
+    assert case_id is not None
+    members = list(await session.exec(by_case(Member, case_id)))
+    meetings = list(await session.exec(by_case(Meeting, case_id)))
     invitations: dict[int, list[MeetingInvitation]] = {}
-    if meetings:
-        where = col(MeetingInvitation.meeting_id).in_([m.id for m in meetings])
-        for inv in await _all(session, MeetingInvitation, where):
+    meeting_ids = [m.id for m in meetings if m.id is not None]
+    if meeting_ids:
+        for inv in await session.exec(invitations_query(meeting_ids)):
             invitations.setdefault(inv.meeting_id, []).append(inv)
-    plan = (
-        await session.exec(
-            select(ActionPlan)
-            .where(ActionPlan.case_id == case.id)
-            .order_by(col(ActionPlan.version).desc())
-        )
-    ).first()
+    plan = (await session.exec(current_plan_query(case_id))).first()
     # One query for every version's commitments; the current plan's are among them.
-    every_commitment = await _all(session, Commitment, Commitment.case_id == case.id)
+    every_commitment = list(await session.exec(by_case(Commitment, case_id)))
     return CaseState(
         case=case,
         members={m.id: m for m in members if m.id is not None},
         policy=policy,
-        consents=await _all(session, Consent, Consent.case_id == case.id),
-        appointments=await _all(session, Appointment, Appointment.case_id == case.id),
+        consents=list(await session.exec(by_case(Consent, case_id))),
+        appointments=list(await session.exec(by_case(Appointment, case_id))),
         meetings=meetings,
         invitations=invitations,
         plan=plan,
         commitments=[c for c in every_commitment if plan is not None and c.plan_id == plan.id],
         all_commitments=every_commitment,
-        outbox=await _all(session, OutboxMessage, OutboxMessage.case_id == case.id),
+        outbox=list(await session.exec(by_case(OutboxMessage, case_id))),
     )
-
-
-async def _all(session: AsyncSession, model: type[T], where: Any) -> list[T]:
-    """Every row of ``model`` matching ``where``, in the order they were made."""
-    query = select(model).where(where).order_by(model.id)  # type: ignore[attr-defined]  # every table has an id
-    return list(await session.exec(query))

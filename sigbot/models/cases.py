@@ -20,7 +20,8 @@ class Case(Timestamped, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     ref: str = Field(index=True, unique=True, max_length=64)
-    status: str = Field(default=CaseStatus.PROPOSED, max_length=16)
+    # Indexed: the planner and the morning overview pick cases by status on every pass.
+    status: str = Field(default=CaseStatus.PROPOSED, max_length=16, index=True)
     status_since: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     status_reason: str | None = None
     outcome: str | None = Field(default=None, max_length=32)

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 import structlog
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.channels.base import Channel, Outgoing, SendError, SendResult
@@ -36,7 +35,14 @@ from sigbot.models import (
 from sigbot.outbox.attempts import Attempts, DispatchPolicy, journal_attempt
 from sigbot.outbox.messenger import Messenger
 from sigbot.outbox.ratelimit import RateLimiter
-from sigbot.outbox.store import Route, address_problem, claim_due, current_route
+from sigbot.outbox.store import (
+    Route,
+    claim_due,
+    later_reminder_query,
+    member_routes,
+    route_now,
+    unusable_reasons,
+)
 
 __all__ = ["DispatchPolicy", "Dispatcher"]
 
@@ -215,7 +221,10 @@ class Dispatcher:
         an address that opted out gets nothing; a member who left gets nothing; a member's row
         goes to their address as it is now, or is cancelled when they have none."""
         queued = Route(row.channel, row.address)
-        problem = await address_problem(session, queued)
+        # One query for the queued address and the member's own (set-based, not one each).
+        routes = [queued, *(member_routes(member) if member is not None else [])]
+        bad = await unusable_reasons(session, routes)
+        problem = bad.get(queued)
         if problem is not None and row.kind in ANSWERS_TO_OPT_OUT:
             return None
         if problem == Unreachable.OPTED_OUT:
@@ -224,7 +233,7 @@ class Dispatcher:
             return None if problem is None else (OutboxState.CANCELLED, f"address {problem}")
         if member is None:
             return OutboxState.CANCELLED, "no longer in the case"
-        route = await current_route(session, member, queued)
+        route = route_now(member, queued, set(bad))
         if route is None:
             return OutboxState.CANCELLED, "no usable address any more"
         if route != queued:
@@ -249,18 +258,7 @@ class Dispatcher:
     async def _later_reminder_due(session: AsyncSession, row: OutboxMessage, now: datetime) -> bool:
         if row.subject_id is None:
             return False
-        later = await session.exec(
-            select(OutboxMessage.id).where(
-                OutboxMessage.kind == row.kind,
-                OutboxMessage.subject_type == row.subject_type,
-                OutboxMessage.subject_id == row.subject_id,
-                OutboxMessage.member_id == row.member_id,
-                col(OutboxMessage.state).in_([OutboxState.PENDING, OutboxState.CLAIMED]),
-                col(OutboxMessage.due_at) > row.due_at,
-                col(OutboxMessage.due_at) <= now,
-            )
-        )
-        return later.first() is not None
+        return (await session.exec(later_reminder_query(row, now))).first() is not None
 
     async def _poisoned(self, outbox_id: int, exc: Exception) -> None:
         async with self.db.session() as session:

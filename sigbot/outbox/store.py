@@ -8,15 +8,18 @@ processes share the work without sending a row twice; on SQLite one dispatcher r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import TextClause, and_, bindparam, false, or_, text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from sigbot import db
 from sigbot.models import ChannelKind, ContactAddress, Member, OutboxMessage, OutboxState
+from sigbot.models.types import UTCDateTime
 
 
 @dataclass(frozen=True)
@@ -27,18 +30,27 @@ class Route:
     address: str
 
 
+def unusable_query(routes: Sequence[Route]) -> SelectOfScalar[ContactAddress]:
+    """The unusable contact rows among ``routes``, matched on channel and address together so
+    the unique (channel, address) index serves it (by address alone it reads the whole table)."""
+    pairs = [
+        and_(col(ContactAddress.channel) == r.channel, col(ContactAddress.address) == r.address)
+        for r in routes
+    ]
+    return select(ContactAddress).where(col(ContactAddress.unusable), or_(false(), *pairs))
+
+
+async def unusable_reasons(session: AsyncSession, routes: Sequence[Route]) -> dict[Route, str]:
+    """Which of ``routes`` may not be used, and why (an ``Unreachable`` value), in one query."""
+    if not routes:
+        return {}
+    rows = await session.exec(unusable_query(list(dict.fromkeys(routes))))
+    return {Route(r.channel, r.address): str(r.unusable_reason or "unusable") for r in rows}
+
+
 async def unusable_addresses(session: AsyncSession, routes: list[Route]) -> set[Route]:
     """Which of ``routes`` are known to be unusable (opted out, blocked, invalid)."""
-    if not routes:
-        return set()
-    rows = await session.exec(
-        select(ContactAddress).where(
-            col(ContactAddress.unusable),
-            col(ContactAddress.address).in_([r.address for r in routes]),
-        )
-    )
-    bad = {Route(r.channel, r.address) for r in rows}
-    return {r for r in routes if r in bad}
+    return set(await unusable_reasons(session, routes))
 
 
 def member_routes(member: Member) -> list[Route]:
@@ -66,36 +78,32 @@ async def choose_route(
     return next((r for r in candidates if r not in bad), None)
 
 
-async def address_problem(session: AsyncSession, route: Route) -> str | None:
-    """Why ``route`` may not be used (an ``Unreachable`` value: STOP, blocked, invalid), or None.
-
-    The dispatcher asks this before every send (docs/architecture.md, "The path of one
-    reminder", step 4), so a STOP that came after a message was queued still holds.
-    """
-    found = await session.exec(
-        select(ContactAddress.unusable_reason).where(
-            col(ContactAddress.unusable),
-            ContactAddress.channel == route.channel,
-            ContactAddress.address == route.address,
-        )
-    )
-    reason = found.first()
-    return None if reason is None else str(reason or "unusable")
-
-
-async def current_route(session: AsyncSession, member: Member, queued: Route) -> Route | None:
-    """Where a message queued for ``queued`` should go now: that route while it is still the
-    member's and usable; else the member's usable route on the same channel (a changed number,
-    a re-linked chat); else their other usable route; None when they have none."""
-    routes = member_routes(member)
-    bad = await unusable_addresses(session, routes)
-    usable = [r for r in routes if r not in bad]
+def route_now(member: Member, queued: Route, bad: set[Route]) -> Route | None:
+    """Where a message queued for ``queued`` goes at send time (``bad``: the unusable routes):
+    that route while it is still the member's and usable; else the member's usable
+    route on the same channel (a changed number, a re-linked chat); else their other usable
+    route; None when they have none."""
+    usable = [r for r in member_routes(member) if r not in bad]
     if queued in usable:
         return queued
     same = [r for r in usable if r.channel == queued.channel]
     for route in (*same, *usable):
         return route
     return None
+
+
+def later_reminder_query(row: OutboxMessage, now: datetime) -> SelectOfScalar[int | None]:
+    """Another reminder of the same kind about the same event for the same person, due after
+    ``row`` and by ``now`` (served by ``ix_outbox_subject``)."""
+    return select(col(OutboxMessage.id)).where(
+        OutboxMessage.subject_type == row.subject_type,
+        OutboxMessage.subject_id == row.subject_id,
+        OutboxMessage.kind == row.kind,
+        OutboxMessage.member_id == row.member_id,
+        col(OutboxMessage.state).in_([OutboxState.PENDING, OutboxState.CLAIMED]),
+        col(OutboxMessage.due_at) > row.due_at,
+        col(OutboxMessage.due_at) <= now,
+    )
 
 
 async def queued_to(session: AsyncSession, route: Route) -> list[OutboxMessage]:
@@ -139,6 +147,16 @@ RETURNING id
 """
 
 
+def claim_statement(dialect: str) -> TextClause:
+    """The claim as one statement (parameters: lease_until, worker, now, limit); served by
+    ``ix_outbox_state_due``. PostgreSQL skips rows another process is claiming."""
+    lock = "FOR UPDATE SKIP LOCKED" if dialect == "postgresql" else ""
+    return text(_CLAIM_SQL.format(lock=lock)).bindparams(
+        bindparam("lease_until", type_=UTCDateTime()),
+        bindparam("now", type_=UTCDateTime()),
+    )
+
+
 async def claim_due(
     session: AsyncSession, *, now: datetime, worker: str, lease: timedelta, limit: int
 ) -> list[int]:
@@ -147,16 +165,10 @@ async def claim_due(
     The caller commits. A crashed worker's claims come back after ``lease``; only the message
     that was in flight at the crash can then be sent twice.
     """
-    from sigbot.models.types import UTCDateTime
-
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    lock = "FOR UPDATE SKIP LOCKED" if dialect == "postgresql" else ""
-    stmt = text(_CLAIM_SQL.format(lock=lock)).bindparams(
-        bindparam("lease_until", type_=UTCDateTime()),
-        bindparam("now", type_=UTCDateTime()),
-    )
     result = await (await session.connection()).execute(
-        stmt, {"lease_until": now + lease, "worker": worker, "now": now, "limit": limit}
+        claim_statement(dialect),
+        {"lease_until": now + lease, "worker": worker, "now": now, "limit": limit},
     )
     return sorted(int(r[0]) for r in result.all())
 
