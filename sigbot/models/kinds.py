@@ -107,6 +107,42 @@ RESPONSES = frozenset(
 )
 
 
+# What the dispatcher sends first when more is due than it can send at once (a burst of plan
+# notices must not hold up a reminder due now): people waiting for an answer and alerts, then
+# what is tied to a time, then the rest.
+URGENT_FIRST = 0
+TIMED = 1
+BULK = 2
+_URGENT = frozenset(
+    {
+        MessageKind.ESCALATION,
+        MessageKind.ESCALATION_TEAM_LEAD,
+        MessageKind.ESCALATION_URGENT,
+        MessageKind.DANGER_ANSWER,
+        MessageKind.DANGER_ANSWER_UNKNOWN,
+    }
+)
+_BULK = frozenset(
+    {
+        MessageKind.PLAN_NOTICE,
+        MessageKind.WELCOME_SMS,
+        MessageKind.DAILY_OVERVIEW,
+        MessageKind.RESTING_CHECK_IN,
+        MessageKind.CONSENT_EXPIRING,
+        MessageKind.MEETING_OVERDUE,
+        MessageKind.MEMBER_NO_CHANNEL,
+        MessageKind.MEMBER_NO_CONSENT,
+    }
+)
+
+
+def priority_of(kind: str) -> int:
+    """0 urgent (alerts, answers to someone who just wrote), 1 timed, 2 bulk."""
+    if kind in _URGENT or kind in RESPONSES:
+        return URGENT_FIRST
+    return BULK if kind in _BULK else TIMED
+
+
 class JournalKind(StrEnum):
     """Every kind of journal entry, grouped by what it is about."""
 

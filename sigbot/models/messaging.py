@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from sigbot.models.enums import EscalationLevel, OutboxState
@@ -43,6 +43,10 @@ class OutboxMessage(SQLModel, table=True):
     subject_id: int | None = None
     due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     not_after: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # Among rows due together, lower goes first (``kinds.priority_of``): set when queued.
+    priority: int = Field(
+        default=1, sa_column=Column(Integer(), nullable=False, server_default="1")
+    )
     state: str = Field(default=OutboxState.PENDING, max_length=16)
     attempts: int = 0
     lease_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))

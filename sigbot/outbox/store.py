@@ -19,6 +19,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from sigbot import db
 from sigbot.models import ChannelKind, ContactAddress, Member, OutboxMessage, OutboxState
+from sigbot.models.kinds import priority_of
 from sigbot.models.types import UTCDateTime
 
 
@@ -122,6 +123,7 @@ async def queued_to(session: AsyncSession, route: Route) -> list[OutboxMessage]:
 
 async def insert_once(session: AsyncSession, message: OutboxMessage) -> int | None:
     """Insert ``message`` unless its idempotency key exists; return the new id or None."""
+    message.priority = priority_of(message.kind)
     values = {
         c.name: getattr(message, c.name)
         for c in OutboxMessage.__table__.columns  # type: ignore[attr-defined]  # set by SQLModel at runtime
@@ -139,11 +141,11 @@ WHERE id IN (
     SELECT id FROM outbox_message
     WHERE (state = 'pending' AND due_at <= :now)
        OR (state = 'claimed' AND lease_until < :now)
-    ORDER BY due_at, id
+    ORDER BY priority, due_at, id
     LIMIT :limit
     {lock}
 )
-RETURNING id
+RETURNING id, priority, due_at
 """
 
 
@@ -170,7 +172,9 @@ async def claim_due(
         claim_statement(dialect),
         {"lease_until": now + lease, "worker": worker, "now": now, "limit": limit},
     )
-    return sorted(int(r[0]) for r in result.all())
+    # Handled urgent first, then by due time (RETURNING keeps no order of its own).
+    rows = sorted(result.all(), key=lambda r: (int(r[1]), str(r[2]), int(r[0])))
+    return [int(r[0]) for r in rows]
 
 
 async def mark_address(
