@@ -109,7 +109,8 @@ RESPONSES = frozenset(
 
 # What the dispatcher sends first when more is due than it can send at once (a burst of plan
 # notices must not hold up a reminder due now): people waiting for an answer and alerts, then
-# what is tied to a time, then the rest.
+# what is tied to a time, then the rest. The welcome SMS is not bulk: it must come before the
+# first reminder to the same number (queued first, it goes first among equals).
 URGENT_FIRST = 0
 TIMED = 1
 BULK = 2
@@ -125,7 +126,6 @@ _URGENT = frozenset(
 _BULK = frozenset(
     {
         MessageKind.PLAN_NOTICE,
-        MessageKind.WELCOME_SMS,
         MessageKind.DAILY_OVERVIEW,
         MessageKind.RESTING_CHECK_IN,
         MessageKind.CONSENT_EXPIRING,

@@ -49,3 +49,8 @@ async def test_a_reminder_due_now_goes_before_a_burst_of_plan_notices(
         assert await env.dispatcher.run_once() == 20
         assert env.tg.sent[0].chat_id == 1001  # first of the first batch, not 201st
         assert len(env.tg.sent) == 20
+
+
+def test_the_welcome_sms_is_not_held_back_behind_reminders() -> None:
+    """A number's first SMS explains who writes; it must not come after the first reminder."""
+    assert priority_of(MessageKind.WELCOME_SMS) == priority_of(MessageKind.MEETING_INVITATION)
