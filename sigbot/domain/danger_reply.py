@@ -8,17 +8,21 @@ A number that is in no case still gets the helplines (and nothing about any case
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sigbot.domain.escalations import escalate
 from sigbot.journal import record
 from sigbot.languages import FALLBACK, LANGUAGES
-from sigbot.messages.danger import DangerMatch
+from sigbot.messages.danger import DangerMatch, detect
 from sigbot.messages.variants import DANGER_WORDS
 from sigbot.models import Case, EscalationReason, InboundMessage, JournalKind, Member, MessageKind
 from sigbot.outbox.messenger import Messenger
 from sigbot.outbox.store import Route
+
+if TYPE_CHECKING:
+    from sigbot.domain.inbound import Incoming
 
 # The first category found in this order names the alert.
 SEVERITY = ("suicide", "self_harm", "weapon", "violence", "threat", "abuse")
@@ -91,3 +95,20 @@ async def help_numbers_to_stranger(
         key=f"danger-unknown|{row_id}",
         now=now,
     )
+
+
+async def helplines_anyway(
+    session: AsyncSession,
+    messenger: Messenger,
+    incoming: Incoming,
+    row_id: int | None,
+    now: datetime,
+) -> None:
+    """The helplines to a member whose receipt could not go (no consent lets them be told of
+    the case): the numbers only, as a stranger gets them, never anything about the case."""
+    match = detect(incoming.text)
+    if match is not None:
+        route = Route(incoming.channel, incoming.address)
+        await help_numbers_to_stranger(
+            session, messenger, route=route, match=match, row_id=row_id, now=now
+        )

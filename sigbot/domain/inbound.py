@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sigbot.clock import Clock
 from sigbot.db import Database
 from sigbot.domain.answers import apply_answer
-from sigbot.domain.danger_reply import alert_danger
+from sigbot.domain.danger_reply import alert_danger, helplines_anyway
 from sigbot.domain.escalations import escalate
 from sigbot.domain.matching import find_prompt, members_at, named_cases
 from sigbot.domain.opt_out import from_unknown_sender, stop_or_start
@@ -173,7 +173,9 @@ class InboundHandler:
         result.inbound_id = row.id
         result.prompt_id = prompt.id if prompt else None
         ack = await self._act(session, incoming, kind, case, member, prompt, row, now)
-        await receipt(session, self.messenger, case, member, ack, row, now)
+        sent = await receipt(session, self.messenger, case, member, ack, row, now)
+        if sent is None and ack is MessageKind.DANGER_ANSWER:  # no consent covers them
+            await helplines_anyway(session, self.messenger, incoming, row.id, now)
         return result
 
     async def _act(

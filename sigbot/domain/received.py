@@ -82,11 +82,12 @@ async def receipt(
     kind: MessageKind,
     row: InboundMessage,
     now: datetime,
-) -> None:
-    """Answer on the channel they wrote on, naming their coordinator."""
+) -> int | None:
+    """Answer on the channel they wrote on, naming their coordinator; the queued row's id, or
+    None when consent or channels let nothing go to them."""
     found = await coordinators(session, case, [case.coordinator_key])
     coordinator = found[0] if found else None
-    await messenger.to_member(
+    return await messenger.to_member(
         session,
         case=case,
         member=member,

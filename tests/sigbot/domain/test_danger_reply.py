@@ -13,7 +13,7 @@ from sigbot.domain.inbound import Incoming
 from sigbot.journal import read_journal
 from sigbot.messages.sms_segments import segments
 from sigbot.models import Escalation, EscalationLevel
-from tests.sigbot.env import make_env
+from tests.sigbot.env import EXAMPLE, make_env
 
 NIGHT = datetime(2026, 11, 26, 2, 30, tzinfo=UTC)  # 03:30 in Stockholm: quiet hours for all
 HELPLINES = ("112", "116 111", "90101")
@@ -79,3 +79,24 @@ async def test_a_figure_of_speech_is_ordinary_free_text(db: Database, clock: Fak
         assert env.tg.messages_to(2002) == []  # no urgent alert to the backup
         async with db.session() as session:
             assert (await session.exec(select(Escalation))).first() is None
+
+
+async def test_someone_no_consent_covers_still_gets_the_helplines(
+    db: Database, clock: FakeClock
+) -> None:
+    """Leila is in no consent's share_with: she is told nothing of the case, but her words
+    about danger still reach the coordinator and she still gets the numbers."""
+    async with make_env(db, clock) as env:
+        plan = EXAMPLE.read_text(encoding="utf-8").replace(
+            "share_with: [maja, jonas, leila, karin]", "share_with: [maja, jonas, karin]"
+        )
+        await env.load(plan)
+        await env.cycle()
+        assert env.tw.messages_to("+46701234568") == []  # nothing about the case reaches her
+        await env.inbound.handle(
+            Incoming("sms", "+46701234568", "han slår mig och hotar att döda mig", "SMd3")
+        )
+        await env.dispatcher.drain()
+        (answer,) = env.tw.messages_to("+46701234568")
+        assert all(number in answer.body for number in HELPLINES)
+        assert "hotar att döda mig" in env.tg.messages_to(2001)[-1].text
