@@ -28,7 +28,7 @@ from sigbot.journal_templates import (
     WORDS,
     Variant,
 )
-from sigbot.languages import is_rtl
+from sigbot.languages import is_rtl, isolate
 from sigbot.models.kinds import JournalKind
 from sigbot.timeutil import zone
 
@@ -79,7 +79,7 @@ def describe(
     try:
         shown = {n: _show(n, values[n], tz, language, catalog) for n in placeholders(chosen)}
         if is_rtl(language):  # names, times and quoted texts keep their own direction
-            shown = {n: f"\u2068{value}\u2069" if value else value for n, value in shown.items()}
+            shown = {n: isolate(value) for n, value in shown.items()}
         return catalog.text(language, chosen, **shown)
     except (KeyError, ValueError, IndexError, TypeError):
         return summary

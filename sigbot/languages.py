@@ -24,6 +24,7 @@ LANGUAGES: dict[str, Language] = {
     "ar": Language("ar", "العربية", direction="rtl"),
     "so": Language("so", "Soomaali"),
 }
+ISOLATE_START, ISOLATE_END = "\u2068", "\u2069"  # FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE
 # A message with any text missing in the reader's catalog is sent whole in this language.
 FALLBACK = "sv"
 
@@ -39,3 +40,9 @@ def staff_codes() -> tuple[str, ...]:
 def is_rtl(code: str) -> bool:
     found = LANGUAGES.get(code)
     return found is not None and found.direction == "rtl"
+
+
+def isolate(value: str) -> str:
+    """``value`` as a Unicode isolate: its own direction inside a right-to-left sentence
+    ("ST-2026-014" or "10:00" inside Arabic)."""
+    return f"{ISOLATE_START}{value}{ISOLATE_END}" if value else value

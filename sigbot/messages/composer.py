@@ -18,7 +18,7 @@ from babel.dates import format_datetime
 
 from sigbot.channels.base import Attachment, Button
 from sigbot.journal_texts import render_lines
-from sigbot.languages import FALLBACK, is_rtl
+from sigbot.languages import FALLBACK, is_rtl, isolate
 from sigbot.messages.attachments import Titles, calendar_file, carries_calendar
 from sigbot.messages.buttons import encode_answer, encode_escalation
 from sigbot.messages.replies import ReplyKind
@@ -91,7 +91,6 @@ class _Watched:
         return self.catalog.translated(language, msgid)
 
 
-ISOLATE_START, ISOLATE_END = "\u2068", "\u2069"  # FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE
 # Values put into a text that are not words of the reader's language.
 ISOLATED_VALUES = (
     "answer",
@@ -111,11 +110,6 @@ ISOLATED_VALUES = (
     "phone",
     "ref",
 )
-
-
-def isolate(value: str) -> str:
-    """``value`` as a Unicode isolate: its own direction inside a right-to-left sentence."""
-    return f"{ISOLATE_START}{value}{ISOLATE_END}" if value else value
 
 
 def format_when(moment: datetime, tz_name: str, language: str) -> str:
@@ -142,17 +136,26 @@ class MessageComposer:
         Raises:
             KeyError: the channel has no text for ``kind`` (nothing else is sent instead).
         """
-        language = self.language_for(kind, channel, language, params)
-        return self._render(self.catalog, kind, channel, language, params)
+        body, complete = self._render_watched(kind, channel, language, params)
+        if complete:
+            return body
+        return self._render(self.catalog, kind, channel, FALLBACK, params)
 
     def language_for(self, kind: str, channel: str, language: str, params: dict[str, Any]) -> str:
         """``language`` if its catalog has every text this message needs, else the fallback."""
+        return language if self._render_watched(kind, channel, language, params)[1] else FALLBACK
+
+    def _render_watched(
+        self, kind: str, channel: str, language: str, params: dict[str, Any]
+    ) -> tuple[str, bool]:
+        """The body in ``language``, and whether every text it and its buttons need was there
+        (English is the source, Swedish the fallback: both count as complete)."""
         if language in ("en", FALLBACK):
-            return language
+            return self._render(self.catalog, kind, channel, language, params), True
         watched = _Watched(self.catalog)
-        self._render(watched, kind, channel, language, params)
+        body = self._render(watched, kind, channel, language, params)
         self._labels(watched, kind, channel, language)
-        return FALLBACK if watched.missing else language
+        return body, not watched.missing
 
     def _render(
         self, catalog: Catalog, kind: str, channel: str, language: str, params: dict[str, Any]

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from sigbot.languages import codes, is_rtl
-from sigbot.messages.composer import ISOLATE_END, ISOLATE_START, MessageComposer
+from sigbot.languages import ISOLATE_END, ISOLATE_START, codes, is_rtl
+from sigbot.messages.composer import MessageComposer
 from sigbot.messages.sms_segments import is_gsm7, segments
 from sigbot.messages.translator import Translator
 from sigbot.messages.variants import SMS_VARIANTS, TELEGRAM_VARIANTS
