@@ -17,6 +17,8 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from sigbot.planning_marks import MarkingSession
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -75,7 +77,9 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+        self._sessions = async_sessionmaker(
+            engine, class_=AsyncSession, expire_on_commit=False, sync_session_class=MarkingSession
+        )
 
     @classmethod
     def from_url(cls, url: str) -> Database:

@@ -2,7 +2,14 @@
 enums that name their kinds, statuses and reasons (``sigbot.models.enums``)."""
 
 from sigbot.models.accounts import Account, AccountRole, ApiToken, LoginAttempt, WebSession
-from sigbot.models.cases import Case, CaseStatusChange, Consent, ContactAddress, Member
+from sigbot.models.cases import (
+    Case,
+    CaseStatusChange,
+    Consent,
+    ContactAddress,
+    Member,
+    PlanningMark,
+)
 from sigbot.models.enums import (
     EVENT_REMINDERS,
     FAMILY_ROLES,
@@ -86,6 +93,7 @@ __all__ = [
     "MessageKind",
     "OutboxMessage",
     "OutboxState",
+    "PlanningMark",
     "Role",
     "SubjectType",
     "Topic",

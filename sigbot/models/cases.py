@@ -37,6 +37,21 @@ class Case(Timestamped, table=True):
     no_reply_after_s: int = 7200
     ack_within_s: int = 14400
     plan_digest: str = Field(default="", max_length=64)
+    # When the planner must look at this case again (the next check-in, deadline, reminder
+    # answer time ...); None: at once. A change to the case also brings it forward
+    # (``PlanningMark``), so a tick touches only cases whose time has come or that changed.
+    next_look_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), index=True))
+
+
+class PlanningMark(SQLModel, table=True):
+    """ "Something about this case changed": written in the same transaction as the change,
+    read and deleted by the planner. Insert-only, so writing one never waits for a planner
+    that holds the case (docs/architecture.md, "Planning by change")."""
+
+    __tablename__ = "planning_mark"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(index=True)
 
 
 class CaseStatusChange(SQLModel, table=True):

@@ -21,6 +21,7 @@ from sigbot import db
 from sigbot.models import ChannelKind, ContactAddress, Member, OutboxMessage, OutboxState
 from sigbot.models.kinds import priority_of
 from sigbot.models.types import UTCDateTime
+from sigbot.planning_marks import mark_changed
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,10 @@ async def insert_once(session: AsyncSession, message: OutboxMessage) -> int | No
         if c.name != "id"
     }
     table = OutboxMessage.__table__  # type: ignore[attr-defined]  # set by SQLModel at runtime
-    return await db.insert_once(session, table, values, ["idempotency_key"])
+    new_id = await db.insert_once(session, table, values, ["idempotency_key"])
+    if new_id is not None:
+        await mark_changed(session, [message.case_id])  # a Core insert: the flush hook misses it
+    return new_id
 
 
 _CLAIM_SQL = """
