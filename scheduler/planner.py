@@ -1,5 +1,5 @@
-"""The planner: one pass over every running case, the rules in order, then the ladder and the
-morning overview.
+"""The planner: the rules in order for each case whose time has come or that changed, then the
+ladder and the morning overview.
 
 Each pass is idempotent: every message it plans has a key derived from what it is about and when
 (a moved appointment gets new keys, so its old reminders are cancelled and new ones planned), so
@@ -15,15 +15,17 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlmodel import col, select
 
 from sigbot.clock import Clock
 from sigbot.db import Database
 from sigbot.domain.escalations import TeamLead
-from sigbot.models import Case, CaseStatus
+from sigbot.models import CaseStatus
 from sigbot.outbox.messenger import Messenger
+from sigbot.planning_marks import PLANNER_SESSION, PLANNER_WROTE
+from sigbot.scheduler import leases
 from sigbot.scheduler.apply import Applier, TickStats
 from sigbot.scheduler.decisions import Decision
+from sigbot.scheduler.next_look import next_look
 from sigbot.scheduler.rules import (
     check_ins,
     commitments_due,
@@ -44,7 +46,7 @@ __all__ = ["Planner", "PlanningPolicy", "TickStats"]
 log = structlog.get_logger(__name__)
 
 Rule = Callable[[CaseState, datetime], list[Decision]]
-PLANNED = (CaseStatus.ACTIVE, CaseStatus.PAUSED, CaseStatus.CLOSED, CaseStatus.RESTING)
+PLANNED = leases.PLANNED
 # What a running case is planned for, in this order: later rules see what earlier ones did.
 RUNNING_RULES: tuple[Rule, ...] = (
     onboarding.welcome,
@@ -71,6 +73,7 @@ class Planner:
         team_lead: TeamLead | None = None,
         policy: PlanningPolicy | None = None,
         daily_overview: bool = True,
+        sweep: bool = False,
     ) -> None:
         self.db = db
         self.messenger = messenger
@@ -78,32 +81,50 @@ class Planner:
         self.team_lead = team_lead or TeamLead(None)
         self.policy = policy or PlanningPolicy()
         self.daily_overview = daily_overview
+        # Every running case on every tick, as before planning by change (the proof compares).
+        self.sweep = sweep
 
     async def tick(self) -> TickStats:
-        """One planning pass over every case that is not merely proposed."""
+        """Plan the cases whose time has come or that changed (every running case when
+        ``sweep``), then climb the escalation ladder and send the morning overviews."""
         now = self.clock.now()
         stats = TickStats()
-        async with self.db.session() as session:
-            ids = list(await session.exec(select(Case.id).where(col(Case.status).in_(PLANNED))))
-        for case_id in ids:
+        for case_id in await self._cases_to_plan(now):
             try:
-                async with self.db.session() as session:
-                    case = await session.get(Case, case_id)
-                    if case is None:
-                        continue
-                    state = await load_state(session, case, self.policy)
-                    await plan_case(state, now, Applier(session, self.messenger, state, now, stats))
-                    await session.commit()
+                await self._plan_one(case_id, now, stats)
             except Exception:
                 # One broken case must not stop the follow-up of all the others.
                 log.exception("planning failed for a case", case_id=case_id)
                 stats.failed_cases += 1
-                continue
-            stats.cases += 1
         await self._across_cases("escalation ladder", self._climb(now, stats))
         if self.daily_overview:
             await self._across_cases("morning overview", self._overview(now))
         return stats
+
+    async def _cases_to_plan(self, now: datetime) -> list[int]:
+        async with self.db.session() as session:
+            return list(await session.exec(leases.candidates(now, sweep=self.sweep)))
+
+    async def _plan_one(self, case_id: int, now: datetime, stats: TickStats) -> None:
+        """Plan one case under its lease, in one transaction: the rules, then its next look."""
+        async with self.db.session() as session:
+            session.info[PLANNER_SESSION] = True
+            case = (await session.exec(leases.take(case_id, now, sweep=self.sweep))).first()
+            if case is None:
+                return  # another process holds it, or planned it since the list was read
+            marks = list(await session.exec(leases.marks_of(case_id)))
+            if case.status in PLANNED:
+                state = await load_state(session, case, self.policy)
+                await plan_case(state, now, Applier(session, self.messenger, state, now, stats))
+                await session.flush()
+                wrote = bool(session.info.get(PLANNER_WROTE))
+                # What this pass wrote may let a rule decide more: look again next tick.
+                case.next_look_at = now if wrote else next_look(state, now)
+                session.add(case)
+                stats.cases += 1
+            if marks:
+                await (await session.connection()).execute(leases.forget_marks(marks))
+            await session.commit()
 
     async def _climb(self, now: datetime, stats: TickStats) -> None:
         async with self.db.session() as session:

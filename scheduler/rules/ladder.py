@@ -32,11 +32,13 @@ async def climb(
     process moving the same alert at the same moment moves it once (compare and set)."""
     await follow_hand_overs(session, messenger, now=now)
     due = await session.exec(
-        select(Escalation).where(
+        select(Escalation)
+        .where(
             col(Escalation.acknowledged_at).is_(None),
             col(Escalation.escalate_after).is_not(None),
             col(Escalation.escalate_after) <= now,
         )
+        .order_by(col(Escalation.escalate_after), col(Escalation.id))  # the oldest first
     )
     moved = 0
     for escalation in list(due):
