@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
 from sigbot.journal import record
 from sigbot.models import (
@@ -28,8 +30,10 @@ from sigbot.models import (
     Meeting,
     Member,
     MessageKind,
+    OutboxMessage,
 )
-from sigbot.outbox.messenger import Messenger, coordinators
+from sigbot.models.enums import STAFF_ROLES
+from sigbot.outbox.messenger import Messenger
 from sigbot.outbox.store import Route
 from sigbot.timeutil import local_to_utc, zone
 
@@ -83,46 +87,73 @@ def case_line(
     }
 
 
+def staffed_query() -> Select[Case, Member]:
+    """Each active or paused case with its active coordinator, in one query (a pass over a
+    city's cases must not cost one query per case on every tick)."""
+    coordinator = and_(
+        col(Member.case_id) == col(Case.id),
+        col(Member.key) == col(Case.coordinator_key),
+        col(Member.role).in_(STAFF_ROLES),
+        col(Member.active),
+        col(Member.telegram_chat_id).is_not(None),
+    )
+    return (
+        select(Case, Member)
+        .join(Member, coordinator)
+        .where(col(Case.status).in_([CaseStatus.ACTIVE, CaseStatus.PAUSED]))
+        .order_by(col(Case.id))
+    )
+
+
 async def send_overviews(session: AsyncSession, messenger: Messenger, *, now: datetime) -> int:
     """Queue today's overview for every coordinator whose 08:00 has come; returns how many."""
-    cases = await session.exec(
-        select(Case).where(col(Case.status).in_([CaseStatus.ACTIVE, CaseStatus.PAUSED]))
-    )
-    staffed = []
-    for case in cases:
-        found = await coordinators(session, case, [case.coordinator_key])
-        if found:
-            staffed.append((case, found[0]))
+    staffed = list(await session.exec(staffed_query()))
+    waiting = inboxes(staffed, now)
+    if not waiting:
+        return 0
+    sent_today = await existing_keys(session, [inbox.key for inbox in waiting])
     queued = 0
-    for inbox in inboxes(staffed, now):
-        if await messenger.exists(session, inbox.key):
+    for inbox in waiting:
+        if inbox.key in sent_today:
             continue  # already sent today: skip the counting
-        lines = [await _line(session, case, now) for case in inbox.cases]
-        new = await messenger.to_address(
-            session,
-            route=Route(ChannelKind.TELEGRAM, str(inbox.chat)),
-            language=inbox.language,
-            kind=MessageKind.DAILY_OVERVIEW,
-            params={
-                "date": inbox.day.isoformat(),
-                "cases": sorted(lines, key=lambda line: str(line["ref"])),
-            },
-            key=inbox.key,
-            now=now,
-        )
-        if new is None:
-            continue
-        queued += 1
-        for case in inbox.cases:
-            record(
-                session,
-                case_id=case.id,
-                at=now,
-                kind=JournalKind.OVERVIEW_SENT,
-                summary="the case was in the coordinator's morning overview",
-                data={"outbox_id": new},
-            )
+        queued += await _send(session, messenger, inbox, now)
     return queued
+
+
+async def existing_keys(session: AsyncSession, keys: list[str]) -> set[str]:
+    """Which of ``keys`` were queued already, in one query on the unique key index."""
+    found = await session.exec(
+        select(OutboxMessage.idempotency_key).where(col(OutboxMessage.idempotency_key).in_(keys))
+    )
+    return set(found)
+
+
+async def _send(session: AsyncSession, messenger: Messenger, inbox: Inbox, now: datetime) -> int:
+    lines = [await _line(session, case, now) for case in inbox.cases]
+    new = await messenger.to_address(
+        session,
+        route=Route(ChannelKind.TELEGRAM, str(inbox.chat)),
+        language=inbox.language,
+        kind=MessageKind.DAILY_OVERVIEW,
+        params={
+            "date": inbox.day.isoformat(),
+            "cases": sorted(lines, key=lambda line: str(line["ref"])),
+        },
+        key=inbox.key,
+        now=now,
+    )
+    if new is None:
+        return 0
+    for case in inbox.cases:
+        record(
+            session,
+            case_id=case.id,
+            at=now,
+            kind=JournalKind.OVERVIEW_SENT,
+            summary="the case was in the coordinator's morning overview",
+            data={"outbox_id": new},
+        )
+    return 1
 
 
 def _local(day: date, at: time, tz: ZoneInfo) -> datetime:
