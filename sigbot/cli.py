@@ -81,43 +81,13 @@ def import_(
     """Create or update one case per plan file. A bad file is refused whole, the good ones are
     taken; the exit code is 2 if any file was refused."""
     settings = _settings()
-    refused = asyncio.run(_import_files(settings, files, check=check))
+    from sigbot.cli_import import import_files, say_totals
+
+    refused = asyncio.run(import_files(settings, files, check=check))
+    if len(files) > 1:
+        say_totals(len(files), refused, check=check)
     if refused:
         raise typer.Exit(2)
-
-
-async def _import_files(settings: Settings, files: list[Path], *, check: bool) -> int:
-    """Import each file in its own transaction; returns how many were refused."""
-    from sigbot.planfile.importer import import_plan
-    from sigbot.planfile.loader import PlanError, load_plan_file
-    from sigbot.planfile.warnings import reachability_warnings
-
-    refused = 0
-    db = Database.from_url(settings.database_url)
-    try:
-        if not check:
-            await migrate(db)
-        for file in files:
-            try:
-                plan = load_plan_file(file, default_timezone=settings.timezone)
-                for warning in reachability_warnings(plan):
-                    typer.echo(f"sigbot: warning: {plan.ref}: {warning}", err=True)
-                if check:
-                    typer.echo(f"{plan.ref}: the plan file is valid (nothing written)")
-                    continue
-                async with db.session() as session:
-                    report = await import_plan(session=session, plan=plan, clock=SystemClock())
-                    await session.commit()
-            except PlanError as exc:
-                typer.echo(f"sigbot: plan file refused, nothing was written:\n{exc}", err=True)
-                refused += 1
-                continue
-            typer.echo(report.summary())
-            for warning in report.warnings:
-                typer.echo(f"sigbot: warning: {plan.ref}: {warning}", err=True)
-    finally:
-        await db.dispose()
-    return refused
 
 
 @app.command()

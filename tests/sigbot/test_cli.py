@@ -176,6 +176,7 @@ def test_several_files_take_the_good_and_refuse_the_bad(
     assert "ST-2026-014: created" in result.stdout
     assert "ST-2026-015: created" in result.stdout
     assert f"{bad}:" in result.stderr and "nothing was written" in result.stderr
+    assert f"sigbot: 2 plan files taken, 1 refused: {bad}" in result.stderr
     assert _counts(database_url)["Case"] == 2
 
 
