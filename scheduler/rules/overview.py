@@ -40,6 +40,17 @@ from sigbot.timeutil import local_to_utc, zone
 OVERVIEW_AT = time(8, 0)
 
 
+@dataclass(frozen=True)
+class Staffed:
+    """One active or paused case and its coordinator's chat: all a tick reads to know who is
+    due an overview (a few columns, not whole rows, for every case of a city)."""
+
+    case_id: int
+    timezone: str
+    chat: int
+    language: str
+
+
 @dataclass
 class Inbox:
     """What one coordinator (one Telegram chat) hears about this morning."""
@@ -47,29 +58,26 @@ class Inbox:
     chat: int
     language: str
     day: date
-    cases: list[Case] = field(default_factory=list)
+    case_ids: list[int] = field(default_factory=list)
 
     @property
     def key(self) -> str:
         return f"overview|{self.chat}|{self.day.isoformat()}"
 
 
-def inboxes(staffed: Iterable[tuple[Case, Member]], now: datetime) -> list[Inbox]:
+def inboxes(staffed: Iterable[Staffed], now: datetime) -> list[Inbox]:
     """Group cases by their coordinator's chat, for those whose 08:00 has come today."""
     found: dict[int, Inbox] = {}
-    for case, coordinator in staffed:
+    for row in staffed:
         try:
-            tz = zone(case.timezone)
+            tz = zone(row.timezone)
         except ValueError:
             continue  # one broken case must not cost every coordinator their overview
         today = now.astimezone(tz).date()
-        if coordinator.telegram_chat_id is None or now < _local(today, OVERVIEW_AT, tz):
+        if now < _local(today, OVERVIEW_AT, tz):
             continue
-        inbox = found.setdefault(
-            coordinator.telegram_chat_id,
-            Inbox(coordinator.telegram_chat_id, coordinator.language, today),
-        )
-        inbox.cases.append(case)
+        inbox = found.setdefault(row.chat, Inbox(row.chat, row.language, today))
+        inbox.case_ids.append(row.case_id)
     return list(found.values())
 
 
@@ -87,9 +95,8 @@ def case_line(
     }
 
 
-def staffed_query() -> Select[Case, Member]:
-    """Each active or paused case with its active coordinator, in one query (a pass over a
-    city's cases must not cost one query per case on every tick)."""
+def staffed_query() -> Select[int, str, int, str]:
+    """Each active or paused case with its active coordinator's chat, in one query."""
     coordinator = and_(
         col(Member.case_id) == col(Case.id),
         col(Member.key) == col(Case.coordinator_key),
@@ -97,17 +104,20 @@ def staffed_query() -> Select[Case, Member]:
         col(Member.active),
         col(Member.telegram_chat_id).is_not(None),
     )
-    return (
-        select(Case, Member)
+    query = (
+        select(Case.id, Case.timezone, Member.telegram_chat_id, Member.language)
         .join(Member, coordinator)
         .where(col(Case.status).in_([CaseStatus.ACTIVE, CaseStatus.PAUSED]))
         .order_by(col(Case.id))
     )
+    return query  # type: ignore[return-value]  # id and chat are never None (key, filter)
 
 
 async def send_overviews(session: AsyncSession, messenger: Messenger, *, now: datetime) -> int:
-    """Queue today's overview for every coordinator whose 08:00 has come; returns how many."""
-    staffed = list(await session.exec(staffed_query()))
+    """Queue today's overview for every coordinator whose 08:00 has come; returns how many.
+
+    On most ticks every overview due today went out already: that costs two queries."""
+    staffed = [Staffed(*row) for row in await session.exec(staffed_query())]
     waiting = inboxes(staffed, now)
     if not waiting:
         return 0
@@ -129,7 +139,8 @@ async def existing_keys(session: AsyncSession, keys: list[str]) -> set[str]:
 
 
 async def _send(session: AsyncSession, messenger: Messenger, inbox: Inbox, now: datetime) -> int:
-    lines = [await _line(session, case, now) for case in inbox.cases]
+    cases = list(await session.exec(select(Case).where(col(Case.id).in_(inbox.case_ids))))
+    lines = [await _line(session, case, now) for case in cases]
     new = await messenger.to_address(
         session,
         route=Route(ChannelKind.TELEGRAM, str(inbox.chat)),
@@ -144,7 +155,7 @@ async def _send(session: AsyncSession, messenger: Messenger, inbox: Inbox, now: 
     )
     if new is None:
         return 0
-    for case in inbox.cases:
+    for case in cases:
         record(
             session,
             case_id=case.id,

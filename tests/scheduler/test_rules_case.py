@@ -179,9 +179,10 @@ def test_morning_overview_one_message_per_coordinator(
 ) -> None:
     """Every case of one coordinator goes into one overview, from 08:00 local time."""
     maja = members()[3]
-    staffed = [(case(), maja), (case(id=2, ref="T-2"), maja)]
+    assert maja.telegram_chat_id is not None
+    staffed = [overview.Staffed(n, "Europe/Stockholm", maja.telegram_chat_id, "sv") for n in (1, 2)]
     found = overview.inboxes(staffed, now)  # type: ignore[arg-type]  # parametrized datetime
-    assert [(i.chat, [c.ref for c in i.cases]) for i in found] == expected
+    assert [(i.chat, [f"T-{n}" for n in i.case_ids]) for i in found] == expected
 
 
 def test_overview_line_lists_today_in_local_time() -> None:
