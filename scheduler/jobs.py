@@ -1,6 +1,7 @@
-"""The APScheduler jobs: short periodic work in memory (planning every 15 s, dispatching every
-second). Future reminders are rows in the database, never jobs, so a restart loses nothing and
-two processes can share the work (docs/architecture.md)."""
+"""The APScheduler jobs: short periodic work in memory (planning every 2 s, dispatching every
+second, the morning overview every minute). Future reminders are rows in the database, never
+jobs, so a restart loses nothing and two processes can share the work
+(docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 Work = Callable[[], Awaitable[object]]
 Guard = Callable[[str, Work], Awaitable[None]]
 
-PLAN_EVERY_S = 15
+# A tick plans only the cases whose next look came or that changed (cheap when idle), so a
+# reply's consequences are planned within seconds.
+PLAN_EVERY_S = 2
 DISPATCH_EVERY_S = 1
+OVERVIEW_EVERY_S = 60
 
 
 def start_jobs(jobs: Mapping[str, tuple[Work, int]], guard: Guard) -> AsyncIOScheduler:

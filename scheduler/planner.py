@@ -85,8 +85,15 @@ class Planner:
         self.sweep = sweep
 
     async def tick(self) -> TickStats:
+        """:meth:`plan`, then the morning overviews (tests, the demo: one call does all)."""
+        stats = await self.plan()
+        if self.daily_overview:
+            await self.morning_overview()
+        return stats
+
+    async def plan(self) -> TickStats:
         """Plan the cases whose time has come or that changed (every running case when
-        ``sweep``), then climb the escalation ladder and send the morning overviews."""
+        ``sweep``), then climb the escalation ladder."""
         now = self.clock.now()
         stats = TickStats()
         for case_id in await self._cases_to_plan(now):
@@ -97,9 +104,11 @@ class Planner:
                 log.exception("planning failed for a case", case_id=case_id)
                 stats.failed_cases += 1
         await self._across_cases("escalation ladder", self._climb(now, stats))
-        if self.daily_overview:
-            await self._across_cases("morning overview", self._overview(now))
         return stats
+
+    async def morning_overview(self) -> None:
+        """Queue the overviews of the coordinators whose 08:00 has come (once a day each)."""
+        await self._across_cases("morning overview", self._overview(self.clock.now()))
 
     async def _cases_to_plan(self, now: datetime) -> list[int]:
         async with self.db.session() as session:

@@ -25,7 +25,13 @@ from sigbot.handlers.http import HttpDeps, build_http_app
 from sigbot.handlers.telegram_staff import publish_command_menus
 from sigbot.handlers.workspace.app import build_workspace
 from sigbot.handlers.workspace.deps import WorkspaceDeps
-from sigbot.scheduler.jobs import DISPATCH_EVERY_S, PLAN_EVERY_S, Work, start_jobs
+from sigbot.scheduler.jobs import (
+    DISPATCH_EVERY_S,
+    OVERVIEW_EVERY_S,
+    PLAN_EVERY_S,
+    Work,
+    start_jobs,
+)
 from sigbot.scheduler.rules.retention import RETENTION_EVERY_S, RetentionJob
 from sigbot.settings import Settings
 
@@ -74,7 +80,8 @@ async def start(runtime: Runtime) -> None:
     runtime.scheduler = start_jobs(
         {
             "dispatch": (core.dispatcher.drain, DISPATCH_EVERY_S),
-            "plan": (core.planner.tick, PLAN_EVERY_S),
+            "plan": (core.planner.plan, PLAN_EVERY_S),
+            "overview": (core.planner.morning_overview, OVERVIEW_EVERY_S),
             "retention": (
                 RetentionJob(
                     db=core.db, clock=core.clock, retention_days=settings.retention_days
