@@ -2,19 +2,20 @@
 
 Every attempt is journaled. Temporary failures (5xx, time-outs, 429) are retried with backoff;
 permanent ones are not: the address is marked unusable, the message falls back to the person's
-other channel when there is one, and the coordinator is told.
+other channel when there is one, and the coordinator is told. A row that breaks our own code
+is failed, and a row not sent is handed back. The dispatcher records a whole batch with these
+in one transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from sigbot.channels.base import SendError
+from sigbot.channels.base import SendError, SendResult
 from sigbot.journal import record
 from sigbot.models import (
     Case,
@@ -27,7 +28,6 @@ from sigbot.models import (
 )
 from sigbot.models.enums import STAFF_ROLES
 from sigbot.outbox.messenger import Messenger
-from sigbot.outbox.ratelimit import RateLimiter
 from sigbot.outbox.store import Route, mark_address, queued_to
 
 log = structlog.get_logger(__name__)
@@ -45,7 +45,11 @@ VERBS = {
 
 @dataclass(frozen=True)
 class DispatchPolicy:
+    """How the dispatcher works: rows claimed per batch, sends of a batch in flight at once
+    (never two to one address), lease, attempts and backoff."""
+
     batch_size: int = 50
+    in_flight: int = 16
     lease: timedelta = timedelta(seconds=120)
     max_attempts: int = 6
     base_backoff: timedelta = timedelta(seconds=10)
@@ -112,13 +116,56 @@ async def cancel_queued(
     return cancelled
 
 
+def record_sent(
+    session: AsyncSession,
+    row: OutboxMessage,
+    member: Member | None,
+    now: datetime,
+    result: SendResult,
+) -> None:
+    """The provider took the message: sent, with its id, and the text in the journal."""
+    row.state = OutboxState.SENT
+    row.provider_id = result.provider_id
+    row.provider_status = result.provider_status
+    row.sent_at = now
+    row.lease_until = None
+    session.add(row)
+    journal_attempt(session, row, member, now, JournalKind.MESSAGE_SENT, None)
+    log.info("sent", outbox_id=row.id, channel=row.channel, kind=row.kind)
+
+
+def record_broken(
+    session: AsyncSession, row: OutboxMessage, member: Member | None, now: datetime, exc: Exception
+) -> None:
+    """A row that broke our own code is failed (journaled), not retried forever."""
+    row.state = OutboxState.FAILED
+    row.last_error = f"internal error: {type(exc).__name__}"
+    row.lease_until = None
+    session.add(row)
+    journal_attempt(session, row, member, now, JournalKind.MESSAGE_FAILED, row.last_error)
+
+
+def hand_back(
+    row: OutboxMessage, worker: str, now: datetime, delay: timedelta | None = None
+) -> None:
+    """A claimed row goes back unsent (no attempt counted), due now or after ``delay``."""
+    if row.claimed_by != worker:
+        return
+    row.state = OutboxState.PENDING
+    row.attempts = max(row.attempts - 1, 0)
+    row.lease_until = None
+    row.claimed_by = None
+    if delay is not None:
+        row.due_at = now + delay
+
+
 @dataclass
 class Attempts:
-    """Records sends and failures of outbox rows for one dispatcher."""
+    """Records failures of outbox rows for one dispatcher (the provider's 429 pause of the
+    channel is applied by the sender as soon as the answer comes)."""
 
     messenger: Messenger
     policy: DispatchPolicy
-    limiters: Mapping[str, RateLimiter]
 
     async def failed(
         self,
@@ -139,8 +186,6 @@ class Attempts:
             retryable=error.retryable,
             code=error.code,
         )
-        if error.retry_after and row.channel in self.limiters:
-            self.limiters[row.channel].pause(error.retry_after)
         if error.unreachable is not None:
             # Never retried on this address: mark it, then fail over to the other channel.
             await mark_address(

@@ -8,9 +8,10 @@ processes share the work without sending a row twice; on SQLite one dispatcher r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import TextClause, and_, bindparam, false, or_, text
 from sqlmodel import col, select
@@ -23,6 +24,8 @@ from sigbot.models.kinds import priority_of
 from sigbot.models.types import UTCDateTime
 from sigbot.planning_marks import mark_changed
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Route:
@@ -34,10 +37,14 @@ class Route:
 
 def unusable_query(routes: Sequence[Route]) -> SelectOfScalar[ContactAddress]:
     """The unusable contact rows among ``routes``, matched on channel and address together so
-    the unique (channel, address) index serves it (by address alone it reads the whole table)."""
+    the unique (channel, address) index serves it (by address alone it reads the whole table):
+    one ``channel = … AND address IN (…)`` per channel, however many routes there are."""
+    by_channel: dict[str, list[str]] = {}
+    for r in routes:
+        by_channel.setdefault(r.channel, []).append(r.address)
     pairs = [
-        and_(col(ContactAddress.channel) == r.channel, col(ContactAddress.address) == r.address)
-        for r in routes
+        and_(col(ContactAddress.channel) == channel, col(ContactAddress.address).in_(addresses))
+        for channel, addresses in by_channel.items()
     ]
     return select(ContactAddress).where(col(ContactAddress.unusable), or_(false(), *pairs))
 
@@ -108,6 +115,62 @@ def later_reminder_query(row: OutboxMessage, now: datetime) -> SelectOfScalar[in
     )
 
 
+def later_reminders_query(rows: Sequence[OutboxMessage]) -> SelectOfScalar[OutboxMessage]:
+    """The reminders of the same kind, subject and person as any of ``rows``, due after it:
+    one query, a condition per row joined by OR, each served by ``ix_outbox_subject``. Whether
+    they still wait and are due is left to :func:`later_reminders_due`: with those conditions
+    here SQLite, which has no statistics, reads every waiting due row through the state index
+    instead (after downtime, the whole backlog for every batch)."""
+    earliest: dict[tuple[str | None, int | None, int | None, str], datetime] = {}
+    for row in rows:
+        key = (row.subject_type, row.subject_id, row.member_id, row.kind)
+        earliest[key] = min(row.due_at, earliest.get(key, row.due_at))
+    later = [
+        and_(
+            col(OutboxMessage.subject_type) == subject_type,
+            col(OutboxMessage.subject_id) == subject_id,
+            col(OutboxMessage.member_id) == member_id,
+            col(OutboxMessage.kind) == kind,
+            col(OutboxMessage.due_at) > due_at,
+        )
+        for (subject_type, subject_id, member_id, kind), due_at in earliest.items()
+    ]
+    return select(OutboxMessage).where(or_(false(), *later))
+
+
+async def later_reminders_due(
+    session: AsyncSession, rows: Sequence[OutboxMessage], now: datetime
+) -> set[int]:
+    """The ids among ``rows`` for which :func:`later_reminder_query` finds a row: another
+    reminder of the same kind, subject and person, due after it and by ``now``; one query."""
+    rows = [row for row in rows if row.subject_id is not None]
+    if not rows:
+        return set()
+    latest: dict[tuple[str | None, int | None, int | None, str], datetime] = {}
+    for other in await session.exec(later_reminders_query(rows)):
+        if other.state not in (OutboxState.PENDING, OutboxState.CLAIMED) or other.due_at > now:
+            continue
+        key = (other.subject_type, other.subject_id, other.member_id, other.kind)
+        latest[key] = max(other.due_at, latest.get(key, other.due_at))
+    return {
+        row.id or 0
+        for row in rows
+        if (last := latest.get((row.subject_type, row.subject_id, row.member_id, row.kind)))
+        is not None
+        and last > row.due_at
+    }
+
+
+async def by_id(session: AsyncSession, model: type[T], ids: Iterable[int | None]) -> dict[int, T]:
+    """Rows of ``model`` (a table with an integer ``id``) by id, in one query."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    table: Any = model  # every model passed here has an ``id`` primary key
+    found = await session.exec(select(model).where(col(table.id).in_(wanted)))
+    return {row.id: row for row in found}  # type: ignore[attr-defined]  # as above: has ``id``
+
+
 async def queued_to(session: AsyncSession, route: Route) -> list[OutboxMessage]:
     """The rows still waiting to go to ``route`` (pending: not claimed by a dispatcher)."""
     rows = await session.exec(
@@ -168,8 +231,8 @@ async def claim_due(
 ) -> list[int]:
     """Claim up to ``limit`` due rows (and rows whose lease ran out) for ``worker``.
 
-    The caller commits. A crashed worker's claims come back after ``lease``; only the message
-    that was in flight at the crash can then be sent twice.
+    The caller commits. A crashed worker's claims come back after ``lease``; only the messages
+    of the batch it was sending (sent, not yet recorded) can then be sent twice.
     """
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     result = await (await session.connection()).execute(
