@@ -38,7 +38,7 @@ COMMITMENTS = """\
   - {owner: leila, area: family, text: Ring skolan, due: 2026-12-02T16:00}
   - {owner: noah, area: leisure, text: Träna, check_in: P2D}"""
 MEETING = "  - {key: m1, kind: network, at: 2026-12-03T15:00, invite: [noah, leila, karin]}"
-DEMO_DAYS = 12  # answers, misses, escalations (busy_weeks has the new plan version)
+DEMO_DAYS = 8  # answers, misses, escalations (busy_weeks has the new plan version)
 MOVED_BUP = BUP.replace("2026-11-26T10:00", "2026-11-27T13:00")
 
 
@@ -131,7 +131,7 @@ async def busy_weeks(env: Env) -> None:
 
     await walk(env, local(2026, 11, 25, 21, 0), timedelta(minutes=30), noah_answers)
     await env.load(plan(appointments=MOVED_BUP, meetings=MEETING, commitments=COMMITMENTS))
-    await walk(env, local(2026, 12, 1, 9, 0), timedelta(hours=1), noah_answers)
+    await walk(env, local(2026, 11, 29, 21, 0), timedelta(hours=1), noah_answers)
 
 
 async def life_cycle(env: Env) -> None:
@@ -143,10 +143,10 @@ async def life_cycle(env: Env) -> None:
         "  status: paused", "  status: paused\n  paused_until: 2026-12-01\n  status_reason: x"
     )
     await env.load(paused)
-    await walk(env, local(2026, 12, 24, 9, 0), timedelta(hours=7))
+    await walk(env, local(2026, 12, 24, 9, 0), timedelta(hours=11))
     closed = plan(commitments=commitments, status="closed", valid_until="2027-12-20")
     await env.load(closed.replace("  status: closed", "  status: closed\n  outcome: goals_met"))
-    await walk(env, local(2027, 2, 20, 9, 0), timedelta(days=1))
+    await walk(env, local(2027, 2, 20, 9, 0), timedelta(hours=35))
 
 
 async def compare(db: Database, story: Story) -> tuple[int, int]:
