@@ -59,11 +59,12 @@ REMINDER = {"channel": "telegram", "language": "sv", "topic": "reminders", "para
             "attempts": 0, "expects_reply": True}  # fmt: skip
 
 
-def plan_text(template: dict[str, Any], i: int) -> str:
-    """Case ``i``: the example with its own ref, keys, numbers, chats and times, 3 commitments."""
+def plan_text(template: dict[str, Any], i: int, base: timedelta = timedelta(0)) -> str:
+    """Case ``i``: the example with its own ref, keys, numbers, chats and times (+ ``base``),
+    3 commitments; each name holds ``i`` in a fixed width, as ``bulk_clone.py`` needs."""
     data = copy.deepcopy(template)
-    keys = {m["key"]: f"{m['key']}-{i}" for m in data["members"]}
-    shift = timedelta(days=i % 5, minutes=15 * (i % 4))
+    keys = {m["key"]: f"{m['key']}-c{i:06d}" for m in data["members"]}
+    shift = base + timedelta(days=i % 5, minutes=15 * (i % 4))
 
     def moved(value: str) -> str:
         return (datetime.fromisoformat(value) + shift).strftime("%Y-%m-%dT%H:%M")
@@ -71,13 +72,12 @@ def plan_text(template: dict[str, Any], i: int) -> str:
     case = data["case"]
     case["ref"] = f"BENCH-{i:06d}"
     case["coordinator"], case["backup"] = keys[case["coordinator"]], keys[case["backup"]]
-    phones = iter(range(3 * i, 3 * i + 3))
     for n, member in enumerate(data["members"]):
         member["key"] = keys[member["key"]]
         if "phone" in member:
-            member["phone"] = f"+4670{next(phones):07d}"
+            member["phone"] = f"+4670{i:06d}{n}"
         if "telegram_chat_id" in member:
-            member["telegram_chat_id"] = 10_000_000 + 10 * i + n
+            member["telegram_chat_id"] = int(f"555{i:06d}{n}")
     for consent in data["consent"]:
         consent["given_by"] = [keys[k] for k in consent["given_by"]]
         consent["share_with"] = [keys[k] for k in consent["share_with"]]
