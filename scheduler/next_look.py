@@ -17,12 +17,12 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from sigbot.models import CaseStatus, MeetingKind
-from sigbot.scheduler.rules import commitments_due, meeting_cadence
+from sigbot.scheduler.rules import commitments_due, consent_watch, meeting_cadence
+from sigbot.scheduler.rules.life_cycle import RESTING_MONTH
 from sigbot.scheduler.state import CaseState
 from sigbot.timeutil import local_to_utc
 
 HEARTBEAT = timedelta(hours=6)
-RESTING_MONTH = timedelta(days=30)
 
 
 def next_look(state: CaseState, now: datetime) -> datetime:
@@ -37,7 +37,7 @@ def moments(state: CaseState) -> Iterator[datetime]:
     for consent in state.consents:
         yield consent.valid_from
         yield consent.valid_until
-        yield from (consent.valid_until - timedelta(days=d) for d in (30, 7))
+        yield from (consent.valid_until - timedelta(days=d) for d in consent_watch.WARN_DAYS_BEFORE)
         if consent.withdrawn_at is not None:
             yield consent.withdrawn_at
     for appointment in state.appointments:
@@ -62,12 +62,9 @@ def _case(state: CaseState) -> Iterator[datetime]:
     case = state.case
     if case.paused_until is not None:
         yield case.paused_until
-    if case.status != CaseStatus.RESTING:
+    if case.status != CaseStatus.RESTING or case.resting_until is None:
         return
-    if case.resting_until is not None:
-        yield case.resting_until
-    if case.resting_until is None or case.status_since is None:
-        return
+    yield case.resting_until
     months = (case.resting_until - case.status_since) // RESTING_MONTH
     for month in range(1, months + 2):
         start = case.status_since + RESTING_MONTH * month

@@ -46,7 +46,6 @@ __all__ = ["Planner", "PlanningPolicy", "TickStats"]
 log = structlog.get_logger(__name__)
 
 Rule = Callable[[CaseState, datetime], list[Decision]]
-PLANNED = leases.PLANNED
 # What a running case is planned for, in this order: later rules see what earlier ones did.
 RUNNING_RULES: tuple[Rule, ...] = (
     onboarding.welcome,
@@ -122,7 +121,7 @@ class Planner:
             if case is None:
                 return  # another process holds it, or planned it since the list was read
             marks = list(await session.exec(leases.marks_of(case_id)))
-            if case.status in PLANNED:
+            if case.status in leases.PLANNED:
                 state = await load_state(session, case, self.policy)
                 await plan_case(state, now, Applier(session, self.messenger, state, now, stats))
                 await session.flush()

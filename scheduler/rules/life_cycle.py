@@ -17,6 +17,8 @@ from sigbot.scheduler.decisions import Cancel, ChangeStatus, CloseQuestions, Dec
 from sigbot.scheduler.state import CaseState
 from sigbot.timeutil import local_to_utc
 
+RESTING_MONTH = timedelta(days=30)  # the resting list's check-in comes every 30 days
+
 
 def plan(state: CaseState, now: datetime) -> list[Decision]:
     """Resume a pause that ended, hold back what a pause holds, move a closed case to rest."""
@@ -57,10 +59,10 @@ def resting_check_in(state: CaseState, now: datetime) -> list[Decision]:
     youth = next((m for m in state.members.values() if m.role == Role.YOUTH), None)
     if youth is None or youth.id is None:
         return []
-    months = (now - case.status_since).days // 30
+    months = (now - case.status_since) // RESTING_MONTH
     if months < 1:
         return []
-    first = case.status_since + timedelta(days=30 * months)
+    first = case.status_since + RESTING_MONTH * months
     at = local_to_utc(
         datetime.combine(first.astimezone(state.tz).date(), state.policy.check_in_at),
         state.tz,
