@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
+from sigbot.db import Database
 from sigbot.domain.inbound import Incoming
 from sigbot.journal import read_journal
 from sigbot.messages.replies import parse_reply
@@ -30,6 +31,20 @@ async def run_until(env: Env, end: datetime, step: timedelta = timedelta(minutes
         next_tick = epoch + ((now - epoch) // step + 1) * step
         env.clock.set(min(next_tick, end))
     await env.cycle()
+
+
+async def mark_due_sent(db: Database, now: datetime) -> None:
+    """What is due went out (the dispatcher's part, for tests that leave it out)."""
+    async with db.session() as session:
+        due = await session.exec(
+            select(OutboxMessage).where(
+                OutboxMessage.state == OutboxState.PENDING, col(OutboxMessage.due_at) <= now
+            )
+        )
+        for row in due:
+            row.state, row.sent_at = OutboxState.SENT, row.due_at
+            session.add(row)
+        await session.commit()
 
 
 async def sent(env: Env, kind: str | None = None) -> list[OutboxMessage]:

@@ -6,21 +6,20 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import datetime
 
 from sqlalchemy import text
-from sqlmodel import col, select
+from sqlmodel import select
 
 from sigbot.clock import FakeClock
 from sigbot.db import Database
 from sigbot.messages.composer import MessageComposer, SourceCatalog
-from sigbot.models import Escalation, JournalEntry, MessageKind, OutboxMessage, OutboxState
+from sigbot.models import Escalation, JournalEntry, MessageKind, OutboxMessage
 from sigbot.outbox.messenger import Messenger
 from sigbot.planfile.importer import import_plan
 from sigbot.planfile.loader import parse_plan_text
 from sigbot.scheduler.planner import Planner
 from tests.conftest import _truncate_all_sql
-from tests.scheduler.flow import local
+from tests.scheduler.flow import local, mark_due_sent
 from tests.scheduler.plans import TEAM_LEAD, plan
 
 CASES = 12
@@ -39,19 +38,6 @@ async def _seed(db: Database, clock: FakeClock) -> None:
         await session.commit()
 
 
-async def _sent_all(db: Database, now: datetime) -> None:
-    """What is due went out (the dispatcher's part, which this test leaves out)."""
-    async with db.session() as session:
-        for row in await session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.state == OutboxState.PENDING, col(OutboxMessage.due_at) <= now
-            )
-        ):
-            row.state, row.sent_at = OutboxState.SENT, row.due_at
-            session.add(row)
-        await session.commit()
-
-
 async def test_two_planners_open_and_raise_each_escalation_once(
     pg_database: str, clock: FakeClock
 ) -> None:
@@ -65,7 +51,7 @@ async def test_two_planners_open_and_raise_each_escalation_once(
     for hour in ((25, 9, 0), (25, 17, 0), (25, 19, 5), (25, 23, 5), (26, 3, 5)):
         clock.set(local(2026, 11, *hour))
         await asyncio.gather(*(p.tick() for p in planners))
-        await _sent_all(first, clock.now())
+        await mark_due_sent(first, clock.now())
     async with first.session() as session:
         escalations = list(await session.exec(select(Escalation)))
         rows = list(await session.exec(select(OutboxMessage)))

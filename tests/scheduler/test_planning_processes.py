@@ -20,15 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import col, select
+from sqlmodel import select
 
 from sigbot.clock import FakeClock
 from sigbot.db import Database
-from sigbot.models import JournalEntry, OutboxMessage, OutboxState
+from sigbot.models import JournalEntry, OutboxMessage
 from sigbot.planfile.importer import import_plan
 from sigbot.planfile.loader import parse_plan_text
 from tests.conftest import _truncate_all_sql
-from tests.scheduler.flow import BUP, local
+from tests.scheduler.flow import BUP, local, mark_due_sent
 from tests.scheduler.plans import TEAM_LEAD, plan
 
 CASES = 16
@@ -91,20 +91,6 @@ class PlannerProcess:
         assert await asyncio.wait_for(self.process.wait(), timeout=60) == 0
 
 
-async def sent_all(db: Database, now: datetime) -> None:
-    """What is due went out (the dispatcher's part, which this test leaves out)."""
-    async with db.session() as session:
-        due = await session.exec(
-            select(OutboxMessage).where(
-                OutboxMessage.state == OutboxState.PENDING, col(OutboxMessage.due_at) <= now
-            )
-        )
-        for row in due:
-            row.state, row.sent_at = OutboxState.SENT, row.due_at
-            session.add(row)
-        await session.commit()
-
-
 async def story(url: str, processes: int) -> tuple[list[dict[str, int]], dict[str, Counter[Any]]]:
     db = Database.from_url(url)
     try:
@@ -114,7 +100,7 @@ async def story(url: str, processes: int) -> tuple[list[dict[str, int]], dict[st
         for day, hour, minute in MOMENTS:
             moment = local(2026, 11, day, hour, minute)
             runs += await asyncio.gather(*(p.plan_at(moment) for p in planners))
-            await sent_all(db, moment)
+            await mark_due_sent(db, moment)
         for planner in planners:
             await planner.stop()
         return runs, await outcome(db)
