@@ -24,7 +24,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -34,9 +33,11 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+from planner_scale import git, throwaway_url
 from sqlalchemy import event, insert
 from telegram import Bot
 from telegram.request import HTTPXRequest
@@ -52,41 +53,13 @@ from sigbot.outbox.dispatcher import Dispatcher, DispatchPolicy
 from sigbot.outbox.messenger import Messenger
 from tests.fakes import FakeTelegramServer
 
-ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "results"
-PG_ADMIN = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 START = datetime(2026, 11, 25, 8, tzinfo=UTC)
 # As ``ApplicationBuilder`` sets it for ``sigbot run``: enough connections for every send in
 # flight (HTTPXRequest's own default is the same in PTB 22).
 POOL = 256
 # What reached the chats so far: one text (the row's key) per send.
 Sent = Callable[[], list[str]]
-
-
-@asynccontextmanager
-async def throwaway_url(postgres: bool) -> AsyncIterator[str]:
-    """A fresh SQLite file, or a fresh PostgreSQL database created here and dropped after."""
-    if not postgres:
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite+aiosqlite:///{tmp}/bench.db"
-        return
-    import asyncpg
-
-    name = f"sigbot_dispatch_bench_{os.getpid()}"
-    conn = await asyncpg.connect(PG_ADMIN.replace("postgresql+asyncpg", "postgresql"))
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-        finally:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
-def git(*args: str) -> str:
-    """The commit measured and the files changed on top of it (others work in the same tree)."""
-    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
 
 async def seed(url: str, rows: int) -> None:
