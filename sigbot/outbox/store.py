@@ -101,20 +101,6 @@ def route_now(member: Member, queued: Route, bad: set[Route]) -> Route | None:
     return None
 
 
-def later_reminder_query(row: OutboxMessage, now: datetime) -> SelectOfScalar[int | None]:
-    """Another reminder of the same kind about the same event for the same person, due after
-    ``row`` and by ``now`` (served by ``ix_outbox_subject``)."""
-    return select(col(OutboxMessage.id)).where(
-        OutboxMessage.subject_type == row.subject_type,
-        OutboxMessage.subject_id == row.subject_id,
-        OutboxMessage.kind == row.kind,
-        OutboxMessage.member_id == row.member_id,
-        col(OutboxMessage.state).in_([OutboxState.PENDING, OutboxState.CLAIMED]),
-        col(OutboxMessage.due_at) > row.due_at,
-        col(OutboxMessage.due_at) <= now,
-    )
-
-
 def later_reminders_query(rows: Sequence[OutboxMessage]) -> SelectOfScalar[OutboxMessage]:
     """The reminders of the same kind, subject and person as any of ``rows``, due after it:
     one query, a condition per row joined by OR, each served by ``ix_outbox_subject``. Whether
@@ -141,8 +127,8 @@ def later_reminders_query(rows: Sequence[OutboxMessage]) -> SelectOfScalar[Outbo
 async def later_reminders_due(
     session: AsyncSession, rows: Sequence[OutboxMessage], now: datetime
 ) -> set[int]:
-    """The ids among ``rows`` for which :func:`later_reminder_query` finds a row: another
-    reminder of the same kind, subject and person, due after it and by ``now``; one query."""
+    """The ids among ``rows`` for which another reminder of the same kind, subject and person
+    is waiting, due after it and by ``now`` (after downtime only the latest goes); one query."""
     rows = [row for row in rows if row.subject_id is not None]
     if not rows:
         return set()

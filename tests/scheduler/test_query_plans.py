@@ -25,7 +25,7 @@ from sqlalchemy.sql import Executable
 from sigbot.clock import FakeClock
 from sigbot.db import Database
 from sigbot.models import ChannelKind, MessageKind, OutboxMessage, SubjectType
-from sigbot.outbox.store import Route, claim_statement, later_reminder_query, unusable_query
+from sigbot.outbox.store import Route, claim_statement, later_reminders_query, unusable_query
 from sigbot.scheduler.apply import settle_statement
 from sigbot.scheduler.state import (
     CASE_TABLES,
@@ -103,7 +103,7 @@ async def test_a_question_is_settled_by_its_id(db: Database, clock: FakeClock) -
 
 
 async def test_a_later_reminder_is_found_by_its_subject(db: Database, clock: FakeClock) -> None:
-    """The dispatcher's check before every event reminder (the issue's expensive subject query
+    """The dispatcher's check of a batch's event reminders (the issue's expensive subject query
     had no index at all)."""
     row = OutboxMessage(
         idempotency_key="k",
@@ -117,7 +117,7 @@ async def test_a_later_reminder_is_found_by_its_subject(db: Database, clock: Fak
         member_id=2,
         due_at=clock.now() - timedelta(hours=1),
     )
-    plan = await plan_of(db, later_reminder_query(row, clock.now()))
+    plan = await plan_of(db, later_reminders_query([row]))
     assert_indexed(plan, db.is_postgres)
     assert "ix_outbox_subject" in plan
 
